@@ -1,0 +1,30 @@
+/** `steward`: the toolbox (config now; render and doctor in later issues). Returns an exit code. */
+import { STEWARD_VERSION } from "../version.js";
+import { CONFIG_USAGE, configCommand } from "./config-command.js";
+import type { CliIo } from "./io.js";
+
+export const STEWARD_USAGE = `steward -- tools for Steward deployments.
+
+Usage: steward COMMAND [options]
+
+Commands:
+${CONFIG_USAGE.replace(/^Usage:\n/, "")}
+Options:
+  -h, --help      print this help
+  --version       print the version
+`;
+
+export function stewardMain(args: string[], io: CliIo, argv0 = "steward"): number {
+  const [command, ...rest] = args;
+  if (command === undefined || command === "-h" || command === "--help" || command === "help") {
+    (command === undefined ? io.stderr : io.stdout)(STEWARD_USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === "--version" || command === "-v") {
+    io.stdout(`${STEWARD_VERSION}\n`);
+    return 0;
+  }
+  if (command === "config") return configCommand(rest, io, argv0);
+  io.stderr(`steward: unknown command '${command}'\nFor help, use steward -h\n`);
+  return 2;
+}

@@ -1,0 +1,88 @@
+/**
+ * Python string semantics that supervisord's messages and parsing depend on:
+ * `str.isspace`, `str.strip`, `repr(str)` and `int(str)`. Pure.
+ */
+
+/** Characters for which Python's `str.isspace()` is true. */
+const PY_SPACE = new Set(
+  "\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000",
+);
+
+export function isPySpace(ch: string): boolean {
+  return PY_SPACE.has(ch);
+}
+
+/** Python's `str.strip()` with no argument. */
+export function pyStrip(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && PY_SPACE.has(s[start]!)) start++;
+  while (end > start && PY_SPACE.has(s[end - 1]!)) end--;
+  return s.slice(start, end);
+}
+
+/** Python's `str.strip(chars)`. */
+export function pyStripChars(s: string, chars: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && chars.includes(s[start]!)) start++;
+  while (end > start && chars.includes(s[end - 1]!)) end--;
+  return s.slice(start, end);
+}
+
+const NON_PRINTABLE = /[\p{C}\p{Z}]/u;
+
+/** Python's `repr()` of a str, as it appears inside supervisord's messages. */
+export function pyRepr(s: string): string {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = quote;
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (ch === quote || ch === "\\") out += `\\${ch}`;
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, "0")}`;
+    else if (cp < 0x7f || ch === " ") out += ch;
+    else if (NON_PRINTABLE.test(ch)) {
+      if (cp <= 0xff) out += `\\x${cp.toString(16).padStart(2, "0")}`;
+      else if (cp <= 0xffff) out += `\\u${cp.toString(16).padStart(4, "0")}`;
+      else out += `\\U${cp.toString(16).padStart(8, "0")}`;
+    } else out += ch;
+  }
+  return out + quote;
+}
+
+/** `repr()` of a Python list of str, e.g. `['a', 'b']`. */
+export function pyReprList(items: readonly string[]): string {
+  return `[${items.map(pyRepr).join(", ")}]`;
+}
+
+const DIGITS_BY_BASE: Record<number, RegExp> = {
+  8: /^[+-]?(?:0[oO]_?)?[0-7](?:_?[0-7])*$/,
+  10: /^[+-]?[0-9](?:_?[0-9])*$/,
+};
+
+/**
+ * Python's `int(s)` / `int(s, 8)`: surrounding whitespace, a sign, underscores between digits; for
+ * base 10 a leading zero is only allowed when the value is zero. Returns null where Python raises.
+ */
+export function pyInt(s: string, base: 8 | 10 = 10): number | null {
+  const t = pyStrip(s);
+  if (!DIGITS_BY_BASE[base]!.test(t)) return null;
+  let body = t.replace(/_/g, "");
+  let sign = 1;
+  if (body.startsWith("-") || body.startsWith("+")) {
+    if (body.startsWith("-")) sign = -1;
+    body = body.slice(1);
+  }
+  if (base === 8) body = body.replace(/^0[oO]/, "");
+  else if (/^0+[1-9]/.test(body)) return null;
+  const n = Number.parseInt(body, base) * sign;
+  return Object.is(n, -0) ? 0 : n;
+}
+
+/** The message of the ValueError Python's `int(s)` raises. */
+export function pyIntError(s: string, base: 8 | 10 = 10): string {
+  return `invalid literal for int() with base ${base}: ${pyRepr(s)}`;
+}
