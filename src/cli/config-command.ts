@@ -1,8 +1,8 @@
 /** `steward config dump|check|docs`: what the daemon would make of a configuration. */
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { configToJson, errorToJson, stringifyDump } from "../config/dump.js";
 import { renderConfigDocs } from "../config/docs.js";
+import { configToJson, errorToJson, stringifyDump } from "../config/dump.js";
 import { loadConfig } from "../config/load.js";
 import { findConfigFile } from "../config/search-path.js";
 import type { Config } from "../config/types.js";
@@ -49,7 +49,13 @@ export function configCommand(args: string[], io: CliIo, argv0: string): number 
     io.stderr(verb ? `steward config: unknown command '${verb}'\n${CONFIG_USAGE}` : CONFIG_USAGE);
     return 2;
   }
-  let values: { configuration?: string; json?: boolean; strict?: boolean; "no-host-checks"?: boolean; help?: boolean };
+  let values: {
+    configuration?: string;
+    json?: boolean;
+    strict?: boolean;
+    "no-host-checks"?: boolean;
+    help?: boolean;
+  };
   try {
     values = parseArgs({
       args: rest,
@@ -94,7 +100,9 @@ export function configCommand(args: string[], io: CliIo, argv0: string): number 
   for (const warning of result.warnings) io.stdout(`warning: ${warning}\n`);
   if (values.strict) {
     for (const u of result.unknownOptions) {
-      io.stdout(`warning: ${u.file}:${u.line}: [${u.section}] ${u.option}: unknown option, ignored (check its spelling)\n`);
+      io.stdout(
+        `warning: ${u.file}:${u.line}: [${u.section}] ${u.option}: unknown option, ignored (check its spelling)\n`,
+      );
     }
   }
   const processes = result.groups.reduce((n, g) => n + g.processes.length, 0);

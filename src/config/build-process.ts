@@ -19,12 +19,12 @@ import {
   toSignal,
   toUid,
 } from "./convert.js";
-import { EXPANSION_HINT } from "./hints.js";
 import { ExpansionError, expand } from "./expand.js";
+import { EXPANSION_HINT } from "./hints.js";
 import type { FormatValue } from "./py-format.js";
 import { parseKeyValuePairs } from "./py-shlex.js";
 import type { OptionReader } from "./reader.js";
-import { SCHEMA, defaultOf } from "./schema.js";
+import { defaultOf, SCHEMA } from "./schema.js";
 import type { ChannelConfig, ChildLogfile, ProcessConfig } from "./types.js";
 
 const spec = SCHEMA.program;
@@ -42,7 +42,15 @@ export function buildProcesses(
   const suffix = reader.sectionSuffix(section);
   const before = reader.issues.length;
   const failed = () => reader.issues.length > before;
-  const programName = reader.attempt(() => toName(section.slice(section.indexOf(":") + 1)), null, section, undefined, undefined, "use a name without spaces, ':' or '/'", suffix);
+  const programName = reader.attempt(
+    () => toName(section.slice(section.indexOf(":") + 1)),
+    null,
+    section,
+    undefined,
+    undefined,
+    "use a name without spaces, ':' or '/'",
+    suffix,
+  );
   if (programName === null) return [];
   // supervisord's `common_expansions`: one mutable map, which its loop later extends.
   const names = new Map<string, FormatValue>([
@@ -76,21 +84,57 @@ export function buildProcesses(
   if (serverurl !== null && serverurl.trim().toUpperCase() === "AUTO") serverurl = null;
   const userRead = reader.get(section, "user", null, names, true, suffix);
   const user = userRead.value;
-  if (user !== null) reader.attempt(() => toUid(user, ctx.host), null, section, "user", userRead.origin, "write a user that exists on this host, or use --no-host-checks", suffix);
+  if (user !== null)
+    reader.attempt(
+      () => toUid(user, ctx.host),
+      null,
+      section,
+      "user",
+      userRead.origin,
+      "write a user that exists on this host, or use --no-host-checks",
+      suffix,
+    );
   const umask = read<number | null>("umask", toOctal, null, null);
   const processNameRead = reader.get(section, "process_name", defaultOf(spec, "process_name"), names, false);
-  const processName = reader.attempt(() => toName(processNameRead.value ?? ""), "", section, "process_name", processNameRead.origin, "use a name without spaces, ':' or '/'", suffix);
+  const processName = reader.attempt(
+    () => toName(processNameRead.value ?? ""),
+    "",
+    section,
+    "process_name",
+    processNameRead.origin,
+    "use a name without spaces, ':' or '/'",
+    suffix,
+  );
   if (failed()) return [];
   if (numprocs > 1 && !processName.includes("%(process_num)")) {
-    reader.report("%(process_num) must be present within process_name when numprocs > 1", section, "process_name", processNameRead.origin, "add %(process_num)s to process_name, e.g. process_name=%(program_name)s_%(process_num)02d", suffix);
+    reader.report(
+      "%(process_num) must be present within process_name when numprocs > 1",
+      section,
+      "process_name",
+      processNameRead.origin,
+      "add %(process_num)s to process_name, e.g. process_name=%(program_name)s_%(process_num)02d",
+      suffix,
+    );
     return [];
   }
   if (stopasgroup && !killasgroup) {
-    reader.report("Cannot set stopasgroup=true and killasgroup=false", section, "killasgroup", undefined, "remove killasgroup=false, or set stopasgroup=false", suffix);
+    reader.report(
+      "Cannot set stopasgroup=true and killasgroup=false",
+      section,
+      "killasgroup",
+      undefined,
+      "remove killasgroup=false, or set stopasgroup=false",
+      suffix,
+    );
     return [];
   }
 
-  const fail = (message: string, option: string | undefined, origin = option ? reader.get(section, option, null, undefined, false).origin : undefined, hint?: string): never => {
+  const fail = (
+    message: string,
+    option: string | undefined,
+    origin = option ? reader.get(section, option, null, undefined, false).origin : undefined,
+    hint?: string,
+  ): never => {
     reader.report(message, section, option, origin, hint, suffix);
     throw new StopSection();
   };
@@ -138,30 +182,48 @@ export function buildProcesses(
         const sy = getOrStop(`${ch}_syslog`, defaultOf(spec, `${ch}_syslog`));
         let syslog = guard(`${ch}_syslog`, () => toBoolean(sy.value!));
         let logfile: ChildLogfile =
-          raw.kind === "path" ? { kind: "file", path: raw.path } : raw.kind === "auto" ? { kind: "auto" } : { kind: "none" };
+          raw.kind === "path"
+            ? { kind: "file", path: raw.path }
+            : raw.kind === "auto"
+              ? { kind: "auto" }
+              : { kind: "none" };
         if (raw.kind === "syslog") {
-          warnings.push(`For [${section}], ${key}=syslog but this is deprecated and will be removed.  Use ${ch}_syslog=true to enable syslog instead.`);
+          warnings.push(
+            `For [${section}], ${key}=syslog but this is deprecated and will be removed.  Use ${ch}_syslog=true to enable syslog instead.`,
+          );
           logfile = { kind: "none" };
           syslog = true;
         }
         if (raw.kind === "auto" && !logfile_maxbytes) {
-          warnings.push(`For [${section}], AUTO logging used for ${key} without rollover, set maxbytes > 0 to avoid filling up filesystem unintentionally`);
+          warnings.push(
+            `For [${section}], AUTO logging used for ${key} without rollover, set maxbytes > 0 to avoid filling up filesystem unintentionally`,
+          );
         }
         const capture_maxbytes = ch === "stdout" ? stdoutCapture : stderrCapture;
         const events_enabled = ch === "stdout" ? stdoutEvents : stderrEvents;
-        return { config: { logfile, logfile_maxbytes, logfile_backups, capture_maxbytes, events_enabled, syslog }, raw };
+        return {
+          config: { logfile, logfile_maxbytes, logfile_backups, capture_maxbytes, events_enabled, syslog },
+          raw,
+        };
       };
       const stdout = channel("stdout");
       let stderr = channel("stderr");
       if (redirect_stderr) {
         if (stderr.raw.kind === "path") {
-          warnings.push(`For [${section}], redirect_stderr=true but stderr_logfile has also been set to a filename, the filename has been ignored`);
+          warnings.push(
+            `For [${section}], redirect_stderr=true but stderr_logfile has also been set to a filename, the filename has been ignored`,
+          );
         }
         stderr = { ...stderr, config: { ...stderr.config, logfile: { kind: "none" } } };
       }
       const commandRead = getOrStop("command", null);
       if (commandRead.value === null) {
-        fail(`program section ${section} does not specify a command`, "command", undefined, "add command = /path/to/program and its arguments");
+        fail(
+          `program section ${section} does not specify a command`,
+          "command",
+          undefined,
+          "add command = /path/to/program and its arguments",
+        );
       }
       const name = guard("process_name", () => expand(processName, names, "process_name"));
       processes.push({
@@ -201,5 +263,7 @@ export function buildProcesses(
 
 /** supervisord's order for processes and groups: by priority, then name (stable). */
 export function sortProcesses<T extends { priority: number; name: string }>(items: readonly T[]): T[] {
-  return [...items].sort((a, b) => a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [...items].sort(
+    (a, b) => a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
 }

@@ -12,7 +12,10 @@ function serverName(section: string): string | null {
   return colon < 0 ? null : section.slice(colon + 1);
 }
 
-function credentials(reader: OptionReader, section: string): { username: string | null; password: string | null } {
+function credentials(
+  reader: OptionReader,
+  section: string,
+): { username: string | null; password: string | null } {
   const username = reader.get(section, "username", null);
   const password = reader.get(section, "password", null);
   if ((username.origin !== undefined) !== (password.origin !== undefined)) {
@@ -35,10 +38,23 @@ export function buildServers(reader: OptionReader, ctx: BuildContext): ServerCon
     const port = reader.get(section, "port", null);
     let address = { host: "", port: 0 };
     if (port.origin === undefined) {
-      reader.report(`section [${section}] has no port value`, section, "port", undefined, "add port = 127.0.0.1:9001");
+      reader.report(
+        `section [${section}] has no port value`,
+        section,
+        "port",
+        undefined,
+        "add port = 127.0.0.1:9001",
+      );
     } else if (port.value !== null) {
       const value = port.value;
-      address = reader.attempt(() => toInetAddress(value), address, section, "port", port.origin, "write host:port");
+      address = reader.attempt(
+        () => toInetAddress(value),
+        address,
+        section,
+        "port",
+        port.origin,
+        "write host:port",
+      );
     }
     inet.push({ kind: "inet_http_server", section, name: serverName(section), ...address, ...auth });
   }
@@ -46,7 +62,13 @@ export function buildServers(reader: OptionReader, ctx: BuildContext): ServerCon
   for (const section of sections.filter((s) => s.startsWith("unix_http_server"))) {
     const fileRead = reader.get(section, "file", null, new Map([["here", ctx.here]]));
     if (fileRead.origin === undefined) {
-      reader.report(`section [${section}] has no file value`, section, "file", undefined, "add file = /run/steward.sock");
+      reader.report(
+        `section [${section}] has no file value`,
+        section,
+        "file",
+        undefined,
+        "add file = /run/steward.sock",
+      );
     }
     const file = normalizePath(pyStrip(fileRead.value ?? ""), ctx.cwd, ctx.env, ctx.host);
     const auth = credentials(reader, section);

@@ -35,8 +35,12 @@ export function buildSupervisord(reader: OptionReader, ctx: BuildContext): Super
   const logfile_backups = read("logfile_backups", toInteger, 10);
   const loglevel = read<LogLevel>("loglevel", toLogLevel, "info");
   const pidfile = read("pidfile", (v) => toExistingDirpath(v, paths), "supervisord.pid");
-  const identifier = reader.get(SECTION, "identifier", spec.options.find((o) => o.name === "identifier")!.default, here)
-    .value;
+  const identifier = reader.get(
+    SECTION,
+    "identifier",
+    spec.options.find((o) => o.name === "identifier")!.default,
+    here,
+  ).value;
   const nodaemon = read("nodaemon", toBoolean, false);
   const silent = read("silent", toBoolean, false);
   const childlogdir = read("childlogdir", (v) => toExistingDirectory(v, paths), ctx.tempdir, ctx.tempdir);
@@ -55,7 +59,13 @@ export function buildSupervisord(reader: OptionReader, ctx: BuildContext): Super
   const environment =
     envText === null
       ? new Map<string, string>()
-      : reader.attempt(() => parseKeyValuePairs(envText), new Map<string, string>(), SECTION, "environment", envRead.origin);
+      : reader.attempt(
+          () => parseKeyValuePairs(envText),
+          new Map<string, string>(),
+          SECTION,
+          "environment",
+          envRead.origin,
+        );
   for (const [k, v] of environment) reader.environ.set(`ENV_${k}`, v);
 
   return {

@@ -31,12 +31,24 @@ function buildRpcInterfaces(reader: OptionReader): RpcInterfaceConfig[] {
   for (const section of sectionNames(reader.doc).filter((s) => s.startsWith("rpcinterface:"))) {
     const factory = reader.get(section, FACTORY_KEY, null);
     if (factory.origin === undefined) {
-      reader.report(`section [${section}] does not specify a ${FACTORY_KEY}`, section, FACTORY_KEY, undefined, `add ${FACTORY_KEY} = supervisor.rpcinterface:make_main_rpcinterface`);
+      reader.report(
+        `section [${section}] does not specify a ${FACTORY_KEY}`,
+        section,
+        FACTORY_KEY,
+        undefined,
+        `add ${FACTORY_KEY} = supervisor.rpcinterface:make_main_rpcinterface`,
+      );
       continue;
     }
     if (factory.value === null) continue;
     if (!RESOLVABLE_RPC_FACTORIES.has(factory.value)) {
-      reader.report(`${factory.value} cannot be resolved within [${section}]`, section, FACTORY_KEY, factory.origin, "Steward implements only supervisor.rpcinterface:make_main_rpcinterface; remove this section");
+      reader.report(
+        `${factory.value} cannot be resolved within [${section}]`,
+        section,
+        FACTORY_KEY,
+        factory.origin,
+        "Steward implements only supervisor.rpcinterface:make_main_rpcinterface; remove this section",
+      );
       continue;
     }
     const extras: Record<string, string> = {};
@@ -73,29 +85,53 @@ function dedupe(issues: readonly ConfigIssue[]): ConfigIssue[] {
 }
 
 /** Builds the configuration; throws ConfigError listing every problem found. */
-export function buildConfig(doc: IniDocument, ctx: BuildContext, files: readonly string[], initial: { warnings: string[]; infos: string[] }): Config {
+export function buildConfig(
+  doc: IniDocument,
+  ctx: BuildContext,
+  files: readonly string[],
+  initial: { warnings: string[]; infos: string[] },
+): Config {
   const environ = new Map<string, FormatValue>([...ctx.env].map(([k, v]) => [`ENV_${k}`, v]));
   const reader = new OptionReader(doc, environ, ctx.configFile);
   if (!doc.sections.has("supervisord")) {
-    throw new ConfigError([{ message: ".ini file does not include supervisord section", file: ctx.configFile, hint: "add a [supervisord] section" }]);
+    throw new ConfigError([
+      {
+        message: ".ini file does not include supervisord section",
+        file: ctx.configFile,
+        hint: "add a [supervisord] section",
+      },
+    ]);
   }
   const warnings = [...initial.warnings];
   const supervisord = buildSupervisord(reader, ctx);
   const rpcinterfaces = buildRpcInterfaces(reader);
   const groups = buildGroups(reader, ctx, warnings).map((group) => ({
     ...group,
-    processes: group.processes.map((p) => ({ ...p, environment: { ...supervisord.environment, ...p.environment } })),
+    processes: group.processes.map((p) => ({
+      ...p,
+      environment: { ...supervisord.environment, ...p.environment },
+    })),
   }));
   const servers = buildServers(reader, ctx);
   if (supervisord.user !== null) {
     const user = supervisord.user;
     const origin = reader.get("supervisord", "user", null, undefined, false).origin;
-    reader.attempt(() => toUid(user, ctx.host), 0, "supervisord", "user", origin, "write a user that exists on this host, or use --no-host-checks");
+    reader.attempt(
+      () => toUid(user, ctx.host),
+      0,
+      "supervisord",
+      "user",
+      origin,
+      "write a user that exists on this host, or use --no-host-checks",
+    );
   }
   if (reader.issues.length > 0) throw new ConfigError(dedupe(reader.issues));
   const realized = {
     ...supervisord,
-    logfile: supervisord.logfile === "syslog" ? "syslog" : normalizePath(supervisord.logfile, ctx.cwd, ctx.env, ctx.host),
+    logfile:
+      supervisord.logfile === "syslog"
+        ? "syslog"
+        : normalizePath(supervisord.logfile, ctx.cwd, ctx.env, ctx.host),
     pidfile: normalizePath(supervisord.pidfile, ctx.cwd, ctx.env, ctx.host),
   };
   return {

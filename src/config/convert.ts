@@ -90,7 +90,8 @@ export function toStringList(value: string): string[] {
 export function toExitCodes(value: string): number[] {
   if (value === "") return [];
   const codes = value.split(",").map((c) => pyInt(c));
-  if (codes.some((c) => c === null || c < 0 || c > 255)) fail(`not a valid list of exit codes: ${pyRepr(value)}`);
+  if (codes.some((c) => c === null || c < 0 || c > 255))
+    fail(`not a valid list of exit codes: ${pyRepr(value)}`);
   return codes as number[];
 }
 
@@ -147,7 +148,11 @@ export function toExistingDirpath(value: string, ctx: PathContext): string {
 }
 
 /** What a `*_logfile` value means. */
-export type LogfileValue = { kind: "none" } | { kind: "auto" } | { kind: "syslog" } | { kind: "path"; path: string };
+export type LogfileValue =
+  | { kind: "none" }
+  | { kind: "auto" }
+  | { kind: "syslog" }
+  | { kind: "path"; path: string };
 
 /** `logfile_name`: NONE/OFF, AUTO, syslog (any case), else an existing dirpath. */
 export function toLogfile(value: string, ctx: PathContext): LogfileValue {
@@ -201,5 +206,8 @@ export function toInetAddress(value: string): { host: string; port: number } {
     const host = value.slice(0, colon).toLowerCase();
     return { host: host === "*" ? "" : host, port };
   }
-  return rewrap(() => ({ host: "", port: toPortNumber(value) }), `not a valid port number: ${pyRepr(value)} `);
+  return rewrap(
+    () => ({ host: "", port: toPortNumber(value) }),
+    `not a valid port number: ${pyRepr(value)} `,
+  );
 }

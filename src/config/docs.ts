@@ -1,7 +1,7 @@
 /** Renders docs/config.md from the schema, so the reference cannot drift from the code. Pure. */
 import { SECTIONS } from "./schema.js";
 
-const escape = (s: string) => s.replace(/\|/g, "\\|");
+const escapePipes = (s: string) => s.replace(/\|/g, "\\|");
 
 export function renderConfigDocs(): string {
   const out: string[] = [
@@ -20,10 +20,21 @@ export function renderConfigDocs(): string {
     "",
   ];
   for (const section of SECTIONS) {
-    out.push(`## ${section.title}`, "", section.doc, "", "| option | type | default | `%(name)s` names | meaning |", "| --- | --- | --- | --- | --- |");
+    out.push(
+      `## ${section.title}`,
+      "",
+      section.doc,
+      "",
+      "| option | type | default | `%(name)s` names | meaning |",
+      "| --- | --- | --- | --- | --- |",
+    );
     for (const o of section.options) {
-      const def = o.required ? "**required**" : o.default === null ? "—" : `\`${o.default === "" ? "(empty)" : o.default}\``;
-      out.push(`| \`${o.name}\` | ${o.type} | ${def} | ${o.expands} | ${escape(o.doc)} |`);
+      const def = o.required
+        ? "**required**"
+        : o.default === null
+          ? "—"
+          : `\`${o.default === "" ? "(empty)" : o.default}\``;
+      out.push(`| \`${o.name}\` | ${o.type} | ${def} | ${o.expands} | ${escapePipes(o.doc)} |`);
     }
     out.push("");
   }

@@ -4,7 +4,14 @@
  */
 import type { ConfigError } from "../errors.js";
 import { signalName } from "./signals.js";
-import type { ChannelConfig, ChildLogfile, Config, GroupConfig, ProcessConfig, ServerConfig } from "./types.js";
+import type {
+  ChannelConfig,
+  ChildLogfile,
+  Config,
+  GroupConfig,
+  ProcessConfig,
+  ServerConfig,
+} from "./types.js";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -49,7 +56,12 @@ function processJson(p: ProcessConfig): Record<string, Json> {
 }
 
 function groupJson(g: GroupConfig): Record<string, Json> {
-  const base: Record<string, Json> = { name: g.name, kind: g.kind, priority: g.priority, processes: g.processes.map(processJson) };
+  const base: Record<string, Json> = {
+    name: g.name,
+    kind: g.kind,
+    priority: g.priority,
+    processes: g.processes.map(processJson),
+  };
   if (g.kind === "eventlistener") {
     return { ...base, buffer_size: g.buffer_size, events: [...g.events], result_handler: g.result_handler };
   }

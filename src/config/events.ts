@@ -31,7 +31,11 @@ export const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 /** `result_handler` values Steward implements (supervisord's default). */
-export const RESOLVABLE_RESULT_HANDLERS: ReadonlySet<string> = new Set(["supervisor.dispatchers:default_handler"]);
+export const RESOLVABLE_RESULT_HANDLERS: ReadonlySet<string> = new Set([
+  "supervisor.dispatchers:default_handler",
+]);
 
 /** `supervisor.rpcinterface_factory` values Steward implements. */
-export const RESOLVABLE_RPC_FACTORIES: ReadonlySet<string> = new Set(["supervisor.rpcinterface:make_main_rpcinterface"]);
+export const RESOLVABLE_RPC_FACTORIES: ReadonlySet<string> = new Set([
+  "supervisor.rpcinterface:make_main_rpcinterface",
+]);

@@ -25,6 +25,8 @@ export function expand(value: string, expansions: FormatMapping, where: string):
       );
     }
     const reason = error instanceof Error ? error.message : String(error);
-    throw new ExpansionError(`Format string ${pyRepr(value)} for ${pyRepr(where)} is badly formatted: ${reason}`);
+    throw new ExpansionError(
+      `Format string ${pyRepr(value)} for ${pyRepr(where)} is badly formatted: ${reason}`,
+    );
   }
 }

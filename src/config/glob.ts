@@ -62,7 +62,8 @@ export function glob(pattern: string): string[] {
     const last = k === parts.length - 1;
     const next: string[] = [];
     for (const base of bases) {
-      const join = (name: string) => (base === "/" ? `/${name}` : base === "." && relative ? name : `${base}/${name}`);
+      const join = (name: string) =>
+        base === "/" ? `/${name}` : base === "." && relative ? name : `${base}/${name}`;
       if (part === "") {
         if (last && isDir(base)) next.push(`${base}/`);
         continue;

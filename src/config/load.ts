@@ -5,8 +5,8 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { ConfigError } from "../errors.js";
-import type { BuildContext } from "./build-context.js";
 import { buildConfig } from "./build.js";
+import type { BuildContext } from "./build-context.js";
 import { ExpansionError, expand } from "./expand.js";
 import { glob } from "./glob.js";
 import type { HostFacts } from "./host.js";
@@ -45,7 +45,12 @@ function decode(bytes: Uint8Array): string {
       }
     }
     const byte = bytes[position] ?? 0;
-    throw new ConfigError([{ message: `'utf-8' codec can't decode byte 0x${byte.toString(16).padStart(2, "0")} in position ${position}: invalid start byte`, hint: "save the file as UTF-8" }]);
+    throw new ConfigError([
+      {
+        message: `'utf-8' codec can't decode byte 0x${byte.toString(16).padStart(2, "0")} in position ${position}: invalid start byte`,
+        hint: "save the file as UTF-8",
+      },
+    ]);
   }
 }
 
@@ -77,14 +82,19 @@ function tryParseIncluded(doc: IniDocument, path: string): boolean {
 
 /** Loads, validates and builds a configuration; throws ConfigError listing its problems. */
 export function loadConfig(options: LoadOptions): Config {
-  const env = options.env ?? new Map(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+  const env =
+    options.env ??
+    new Map(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
   const cwd = options.cwd ?? process.cwd();
   const base = options.host ?? systemHost();
   const host = options.hostChecks === false ? permissiveHost(base) : base;
   const file = options.file;
   const path = abspath(file, cwd);
   if (!existsSync(path)) {
-    throw new ConfigError([{ message: `could not find config file ${file}`, file, hint: "check the path given with -c" }], "STEWARD_ERR_CONFIG_NOT_FOUND");
+    throw new ConfigError(
+      [{ message: `could not find config file ${file}`, file, hint: "check the path given with -c" }],
+      "STEWARD_ERR_CONFIG_NOT_FOUND",
+    );
   }
   const here = dirname(path);
   const ctx: BuildContext = {
@@ -110,16 +120,34 @@ export function loadConfig(options: LoadOptions): Config {
     expandHere(doc, here);
     const filesOption = getOption(doc, "include", "files");
     if (filesOption === undefined) {
-      throw new ConfigError([{ message: ".ini file has [include] section, but no files setting", file, section: "include", hint: "add files = conf.d/*.conf" }]);
+      throw new ConfigError([
+        {
+          message: ".ini file has [include] section, but no files setting",
+          file,
+          section: "include",
+          hint: "add files = conf.d/*.conf",
+        },
+      ]);
     }
-    const names = new Map<string, string>([["here", here], ["host_node_name", ctx.hostname]]);
+    const names = new Map<string, string>([
+      ["here", here],
+      ["host_node_name", ctx.hostname],
+    ]);
     for (const [k, v] of env) names.set(`ENV_${k}`, v);
     let patterns: string;
     try {
       patterns = expand(filesOption.value, names, "include.files");
     } catch (error) {
       if (!(error instanceof ExpansionError)) throw error;
-      throw new ConfigError([{ message: error.message, file: filesOption.file, line: filesOption.line, section: "include", option: "files" }]);
+      throw new ConfigError([
+        {
+          message: error.message,
+          file: filesOption.file,
+          line: filesOption.line,
+          section: "include",
+          option: "files",
+        },
+      ]);
     }
     for (const pattern of patterns.split(/\s+/u).filter((p) => p !== "")) {
       const joined = join(here, pattern);

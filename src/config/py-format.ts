@@ -65,7 +65,8 @@ function formatInteger(v: FormatValue, conv: string, spec: Spec): string {
   let digits = Math.abs(v).toString(base);
   if (conv === "X") digits = digits.toUpperCase();
   if (spec.precision !== null) digits = digits.padStart(spec.precision, "0");
-  if (spec.flags.includes("#") && base !== 10) digits = (base === 8 ? "0o" : conv === "X" ? "0X" : "0x") + digits;
+  if (spec.flags.includes("#") && base !== 10)
+    digits = (base === 8 ? "0o" : conv === "X" ? "0X" : "0x") + digits;
   return pad(signed(v, digits, spec), spec, true);
 }
 
@@ -102,7 +103,8 @@ function formatOne(v: FormatValue, conv: string, spec: Spec, index: number): str
     case "r":
     case "a": {
       let text = typeof v === "number" ? String(v) : conv === "s" ? v : pyRepr(v);
-      if (conv === "a") text = text.replace(/[^\x00-\x7f]/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`);
+      if (conv === "a")
+        text = text.replace(/[^\x00-\x7f]/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`);
       if (spec.precision !== null) text = [...text].slice(0, spec.precision).join("");
       return pad(text, spec, false);
     }
@@ -127,7 +129,9 @@ function formatOne(v: FormatValue, conv: string, spec: Spec, index: number): str
     default: {
       const cp = conv.codePointAt(0)!;
       const shown = cp >= 0x20 && cp < 0x7f ? conv : "?";
-      throw new PyFormatError(`unsupported format character '${shown}' (0x${cp.toString(16)}) at index ${index}`);
+      throw new PyFormatError(
+        `unsupported format character '${shown}' (0x${cp.toString(16)}) at index ${index}`,
+      );
     }
   }
 }

@@ -35,7 +35,11 @@ export function join(a: string, b: string): string {
 }
 
 /** `os.path.expanduser`: `~` from `$HOME` (else the user database), `~user` from the user database. */
-export function expanduser(p: string, env: ReadonlyMap<string, string>, host: Pick<HostFacts, "homeOf">): string {
+export function expanduser(
+  p: string,
+  env: ReadonlyMap<string, string>,
+  host: Pick<HostFacts, "homeOf">,
+): string {
   if (!p.startsWith("~")) return p;
   let i = p.indexOf("/", 1);
   if (i < 0) i = p.length;

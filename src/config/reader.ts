@@ -5,10 +5,10 @@
  */
 import type { ConfigIssue } from "../errors.js";
 import { ConversionError } from "./convert.js";
-import { EXPANSION_HINT, TYPE_HINTS } from "./hints.js";
-import type { FormatMapping, FormatValue } from "./py-format.js";
 import { ExpansionError, expand } from "./expand.js";
+import { EXPANSION_HINT, TYPE_HINTS } from "./hints.js";
 import { getOption, type IniDocument, type IniValue } from "./ini.js";
+import type { FormatMapping, FormatValue } from "./py-format.js";
 import { pyRepr } from "./py-text.js";
 import { optionSpec, type SectionSpec } from "./schema.js";
 
@@ -53,7 +53,10 @@ export class OptionReader {
     if (raw === null || !doExpand) return { value: raw, origin };
     const names = new Map<string, FormatValue>(this.environ);
     if (extra) for (const [k, v] of extra) names.set(k, v);
-    return { value: this.tryExpand(raw, names, `${section}.${option}`, section, option, origin, suffix), origin };
+    return {
+      value: this.tryExpand(raw, names, `${section}.${option}`, section, option, origin, suffix),
+      origin,
+    };
   }
 
   /** Expands with the given names, recording a failure as an issue (then null). */
@@ -76,7 +79,14 @@ export class OptionReader {
   }
 
   /** Records a problem; `suffix` is supervisord's ` in section '…' (file: '…')` where it adds one. */
-  report(message: string, section: string, option: string | undefined, origin: IniValue | undefined, hint?: string, suffix = ""): void {
+  report(
+    message: string,
+    section: string,
+    option: string | undefined,
+    origin: IniValue | undefined,
+    hint?: string,
+    suffix = "",
+  ): void {
     this.issues.push({
       message: message + suffix,
       brief: suffix ? message : undefined,
@@ -104,7 +114,15 @@ export class OptionReader {
     const fallback = opts.fallback === undefined ? s.default : opts.fallback;
     const { value, origin } = this.get(section, option, fallback, opts.extra, true, opts.suffix);
     if (value === null) return onError;
-    return this.attempt(() => converter(value), onError, section, option, origin, TYPE_HINTS[s.type], opts.suffix);
+    return this.attempt(
+      () => converter(value),
+      onError,
+      section,
+      option,
+      origin,
+      TYPE_HINTS[s.type],
+      opts.suffix,
+    );
   }
 
   /** Runs a conversion, turning ConversionError and ExpansionError into an issue. */

@@ -58,28 +58,55 @@ const o = (
   expands: string,
   doc: string,
   required?: true,
-): OptionSpec => (required ? { name, type, default: def, expands, doc, required } : { name, type, default: def, expands, doc });
+): OptionSpec =>
+  required
+    ? { name, type, default: def, expands, doc, required }
+    : { name, type, default: def, expands, doc };
 
 const SUPERVISORD: SectionSpec = {
   title: "[supervisord]",
   doc: "The daemon's own settings. Required.",
   options: [
-    o("logfile", "existing dirpath", "supervisord.log", ENV, "Main log file, made absolute against the working directory; `syslog` logs to syslog."),
+    o(
+      "logfile",
+      "existing dirpath",
+      "supervisord.log",
+      ENV,
+      "Main log file, made absolute against the working directory; `syslog` logs to syslog.",
+    ),
     o("logfile_maxbytes", "byte size", "50MB", ENV, "Rotate the main log at this size; 0 never rotates."),
     o("logfile_backups", "integer", "10", ENV, "Rotated main logs kept; 0 keeps none."),
     o("loglevel", "logging level", "info", ENV, "critical, error, warn, info, debug, trace or blather."),
-    o("pidfile", "existing dirpath", "supervisord.pid", ENV, "Where the daemon writes its pid, made absolute."),
+    o(
+      "pidfile",
+      "existing dirpath",
+      "supervisord.pid",
+      ENV,
+      "Where the daemon writes its pid, made absolute.",
+    ),
     o("umask", "octal", "022", ENV, "umask of the daemon, applied when it daemonizes."),
     o("nodaemon", "boolean", "false", ENV, "Stay in the foreground."),
     o("silent", "boolean", "false", ENV, "In the foreground, do not echo the main log to stdout."),
     o("minfds", "integer", "1024", ENV, "Raise the open-file soft limit to at least this."),
     o("minprocs", "integer", "200", ENV, "Raise the process soft limit to at least this."),
     o("nocleanup", "boolean", "false", ENV, "Keep old AUTO child logs at start-up."),
-    o("childlogdir", "existing directory", null, ENV, "Directory for AUTO child logs (default: the system temp directory)."),
+    o(
+      "childlogdir",
+      "existing directory",
+      null,
+      ENV,
+      "Directory for AUTO child logs (default: the system temp directory).",
+    ),
     o("user", "user", null, ENV, "Drop privileges to this user at start-up (root only)."),
     o("directory", "existing directory", null, ENV, "chdir here when daemonizing."),
     o("strip_ansi", "boolean", "false", ENV, "Strip ANSI escape sequences from child output."),
-    o("environment", "key=value list", "", "`here`, `host_node_name`, `ENV_*`", "Variables added to every child's environment; also `ENV_*` names for later sections."),
+    o(
+      "environment",
+      "key=value list",
+      "",
+      "`here`, `host_node_name`, `ENV_*`",
+      "Variables added to every child's environment; also `ENV_*` names for later sections.",
+    ),
     o("identifier", "string", "supervisor", ENV, "Identifier returned over RPC and used in AUTO log names."),
   ],
 };
@@ -103,14 +130,23 @@ const UNIX_HTTP_SERVER: SectionSpec = {
 const INET_HTTP_SERVER: SectionSpec = {
   title: "[inet_http_server] (also [inet_http_server:name])",
   doc: "A TCP HTTP server for the control plane.",
-  options: [o("port", "inet address", null, "`ENV_*`", "`host:port`, `:port`, `*:port` or `port`.", true), ...SERVER_AUTH],
+  options: [
+    o("port", "inet address", null, "`ENV_*`", "`host:port`, `:port`, `*:port` or `port`.", true),
+    ...SERVER_AUTH,
+  ],
 };
 
 const SUPERVISORCTL: SectionSpec = {
   title: "[supervisorctl]",
   doc: "Read by the control client only.",
   options: [
-    o("serverurl", "url", "http://localhost:9001", ENV, "`unix:///path` or `http://host:port` of the daemon."),
+    o(
+      "serverurl",
+      "url",
+      "http://localhost:9001",
+      ENV,
+      "`unix:///path` or `http://host:port` of the daemon.",
+    ),
     o("username", "string", null, "`ENV_*`", "User name for the daemon's basic auth."),
     o("password", "string", null, "`ENV_*`", "Cleartext password for the daemon's basic auth."),
     o("prompt", "string", "supervisor", "`ENV_*`", "Interactive prompt (shown as `prompt> `)."),
@@ -119,34 +155,94 @@ const SUPERVISORCTL: SectionSpec = {
 };
 
 const channel = (ch: "stdout" | "stderr"): OptionSpec[] => [
-  o(`${ch}_logfile`, "logfile", "AUTO", PROCESS, `${ch} log file: a path, AUTO (in childlogdir) or NONE. Expanded twice, as supervisord does.`),
-  o(`${ch}_logfile_maxbytes`, "byte size", "50MB", PROCESS, `Rotate the ${ch} log at this size; 0 never rotates.`),
+  o(
+    `${ch}_logfile`,
+    "logfile",
+    "AUTO",
+    PROCESS,
+    `${ch} log file: a path, AUTO (in childlogdir) or NONE. Expanded twice, as supervisord does.`,
+  ),
+  o(
+    `${ch}_logfile_maxbytes`,
+    "byte size",
+    "50MB",
+    PROCESS,
+    `Rotate the ${ch} log at this size; 0 never rotates.`,
+  ),
   o(`${ch}_logfile_backups`, "integer", "10", PROCESS, `Rotated ${ch} logs kept; 0 keeps none.`),
-  o(`${ch}_capture_maxbytes`, "byte size", "0", PROGRAM, `Capture-mode buffer for ${ch}; 0 disables capture mode.`),
-  o(`${ch}_events_enabled`, "boolean", "false", PROGRAM, `Emit PROCESS_LOG_${ch.toUpperCase()} events for ${ch} output.`),
-  o(`${ch}_syslog`, "boolean", "false", PROCESS, `Also send ${ch} to syslog, each line prefixed with the process name.`),
+  o(
+    `${ch}_capture_maxbytes`,
+    "byte size",
+    "0",
+    PROGRAM,
+    `Capture-mode buffer for ${ch}; 0 disables capture mode.`,
+  ),
+  o(
+    `${ch}_events_enabled`,
+    "boolean",
+    "false",
+    PROGRAM,
+    `Emit PROCESS_LOG_${ch.toUpperCase()} events for ${ch} output.`,
+  ),
+  o(
+    `${ch}_syslog`,
+    "boolean",
+    "false",
+    PROCESS,
+    `Also send ${ch} to syslog, each line prefixed with the process name.`,
+  ),
 ];
 
 const PROGRAM_OPTIONS: readonly OptionSpec[] = [
   o("command", "string", null, PROCESS, "The command to run, split like a POSIX shell's words.", true),
-  o("process_name", "name", "%(program_name)s", PROCESS, "Template for process names; must contain `%(process_num)` when numprocs > 1."),
+  o(
+    "process_name",
+    "name",
+    "%(program_name)s",
+    PROCESS,
+    "Template for process names; must contain `%(process_num)` when numprocs > 1.",
+  ),
   o("numprocs", "integer", "1", PROGRAM, "How many processes to run from this section."),
   o("numprocs_start", "integer", "0", PROGRAM, "The first `process_num`."),
   o("priority", "integer", "999", PROGRAM, "Start order (ascending) and stop order (descending)."),
   o("autostart", "boolean", "true", PROGRAM, "Start when the daemon starts or the group is added."),
-  o("autorestart", "autorestart", "unexpected", PROGRAM, "Restart after exit: true, false or unexpected (exit code not in exitcodes)."),
+  o(
+    "autorestart",
+    "autorestart",
+    "unexpected",
+    PROGRAM,
+    "Restart after exit: true, false or unexpected (exit code not in exitcodes).",
+  ),
   o("startsecs", "integer", "1", PROGRAM, "Seconds the process must stay up to count as started."),
   o("startretries", "integer", "3", PROGRAM, "Failed start attempts retried before FATAL."),
   o("exitcodes", "exit codes", "0", PROGRAM, "Expected exit codes, comma-separated."),
   o("stopsignal", "signal", "TERM", PROGRAM, "Signal sent to stop the process."),
   o("stopwaitsecs", "integer", "10", PROGRAM, "Seconds to wait after the stop signal before SIGKILL."),
-  o("stopasgroup", "boolean", "false", PROGRAM, "Send the stop signal to the whole process group; implies killasgroup."),
-  o("killasgroup", "boolean", "false", PROGRAM, "Send SIGKILL to the whole process group (default: the value of stopasgroup)."),
+  o(
+    "stopasgroup",
+    "boolean",
+    "false",
+    PROGRAM,
+    "Send the stop signal to the whole process group; implies killasgroup.",
+  ),
+  o(
+    "killasgroup",
+    "boolean",
+    "false",
+    PROGRAM,
+    "Send SIGKILL to the whole process group (default: the value of stopasgroup).",
+  ),
   o("user", "user", null, PROGRAM, "Run the process as this user (when the daemon runs as root)."),
   o("redirect_stderr", "boolean", "false", PROGRAM, "Send stderr to the stdout log."),
   ...channel("stdout"),
   ...channel("stderr"),
-  o("environment", "key=value list", "", PROCESS, "Variables for the child, over `[supervisord] environment`."),
+  o(
+    "environment",
+    "key=value list",
+    "",
+    PROCESS,
+    "Variables for the child, over `[supervisord] environment`.",
+  ),
   o("directory", "string", null, PROCESS, "chdir here before exec."),
   o("umask", "octal", null, PROGRAM, "umask of the child (default: inherited)."),
   o("serverurl", "string", "AUTO", PROGRAM, "SUPERVISOR_SERVER_URL for the child; AUTO computes it."),
@@ -173,7 +269,13 @@ const EVENTLISTENER_SECTION: SectionSpec = {
   options: [
     o("events", "event list", null, ENV, "Event types to subscribe to, comma-separated.", true),
     o("buffer_size", "integer", "10", ENV, "Events queued for the pool; must be at least 1."),
-    o("result_handler", "string", "supervisor.dispatchers:default_handler", ENV, "Result handler; only the default is supported."),
+    o(
+      "result_handler",
+      "string",
+      "supervisor.dispatchers:default_handler",
+      ENV,
+      "Result handler; only the default is supported.",
+    ),
   ],
 };
 
@@ -181,7 +283,14 @@ const FCGI_SECTION: SectionSpec = {
   title: "[fcgi-program:x]",
   doc: "A FastCGI program: the daemon binds a socket and passes it as fd 0; takes every `[program:x]` option too.",
   options: [
-    o("socket", "socket url", null, "`here`, `program_name`, `ENV_*`", "`unix:///abs/path` or `tcp://host:port`.", true),
+    o(
+      "socket",
+      "socket url",
+      null,
+      "`here`, `program_name`, `ENV_*`",
+      "`unix:///abs/path` or `tcp://host:port`.",
+      true,
+    ),
     o("socket_backlog", "integer", null, ENV, "listen() backlog, 1…65535 (default: SOMAXCONN)."),
     o("socket_owner", "user:group", null, ENV, "Owner of a unix socket (default: the program's user)."),
     o("socket_mode", "octal", "0700", ENV, "Mode of a unix socket."),
@@ -192,7 +301,14 @@ const RPCINTERFACE_SECTION: SectionSpec = {
   title: "[rpcinterface:x]",
   doc: "An RPC namespace. `[rpcinterface:supervisor]` with the standard factory enables `supervisor.*`.",
   options: [
-    o("supervisor.rpcinterface_factory", "string", null, "`ENV_*`", "Must be `supervisor.rpcinterface:make_main_rpcinterface`.", true),
+    o(
+      "supervisor.rpcinterface_factory",
+      "string",
+      null,
+      "`ENV_*`",
+      "Must be `supervisor.rpcinterface:make_main_rpcinterface`.",
+      true,
+    ),
   ],
 };
 
@@ -200,7 +316,14 @@ const INCLUDE_SECTION: SectionSpec = {
   title: "[include]",
   doc: "Read more files into this configuration (not recursively).",
   options: [
-    o("files", "string", null, "`here`, `host_node_name`, `ENV_*`", "Whitespace-separated globs, relative to the including file's directory.", true),
+    o(
+      "files",
+      "string",
+      null,
+      "`here`, `host_node_name`, `ENV_*`",
+      "Whitespace-separated globs, relative to the including file's directory.",
+      true,
+    ),
   ],
 };
 
@@ -245,7 +368,8 @@ export function defaultOf(section: SectionSpec, name: string): string | null {
 
 /** Option names known for a section name as written in a file; null for sections Steward ignores. */
 export function knownOptions(sectionName: string): ReadonlySet<string> | null {
-  const names = (specs: readonly SectionSpec[]) => new Set(specs.flatMap((s) => s.options.map((x) => x.name)));
+  const names = (specs: readonly SectionSpec[]) =>
+    new Set(specs.flatMap((s) => s.options.map((x) => x.name)));
   if (sectionName === "supervisord") return names([SUPERVISORD]);
   if (sectionName.startsWith("unix_http_server")) return names([UNIX_HTTP_SERVER]);
   if (sectionName.startsWith("inet_http_server")) return names([INET_HTTP_SERVER]);
