@@ -63,12 +63,24 @@ const DIGITS_BY_BASE: Record<number, RegExp> = {
   10: /^[+-]?[0-9](?:_?[0-9])*$/,
 };
 
+const DECIMAL_DIGIT = /\p{Nd}/u;
+
+/** Replaces every Unicode decimal digit (Python's int() accepts them all) with its ASCII digit. */
+function asciiDigits(s: string): string {
+  return s.replace(/\p{Nd}/gu, (d) => {
+    const cp = d.codePointAt(0)!;
+    let start = cp;
+    while (DECIMAL_DIGIT.test(String.fromCodePoint(start - 1))) start--;
+    return String((cp - start) % 10);
+  });
+}
+
 /**
- * Python's `int(s)` / `int(s, 8)`: surrounding whitespace, a sign, underscores between digits; for
- * base 10 a leading zero is only allowed when the value is zero. Returns null where Python raises.
+ * Python's `int(s)` / `int(s, 8)`: surrounding whitespace, a sign, underscores between digits, any
+ * Unicode decimal digits, leading zeros. Returns null where Python raises ValueError.
  */
 export function pyInt(s: string, base: 8 | 10 = 10): number | null {
-  const t = pyStrip(s);
+  const t = asciiDigits(pyStrip(s));
   if (!DIGITS_BY_BASE[base]!.test(t)) return null;
   let body = t.replace(/_/g, "");
   let sign = 1;
@@ -77,7 +89,6 @@ export function pyInt(s: string, base: 8 | 10 = 10): number | null {
     body = body.slice(1);
   }
   if (base === 8) body = body.replace(/^0[oO]/, "");
-  else if (/^0+[1-9]/.test(body)) return null;
   const n = Number.parseInt(body, base) * sign;
   return Object.is(n, -0) ? 0 : n;
 }
