@@ -33,7 +33,11 @@ export const DEFAULT_CTL_OPTIONS: CtlOptions = {
   history_file: null,
 };
 
-export function loadCtlConfig(options: { file: string; env: ReadonlyMap<string, string>; cwd: string }): CtlOptions {
+export function loadCtlConfig(options: {
+  file: string;
+  env: ReadonlyMap<string, string>;
+  cwd: string;
+}): CtlOptions {
   const { file, env, cwd } = options;
   const homes = permissiveHost(systemHost());
   const here = dirname(normalizePath(file, cwd, env, homes));
@@ -41,23 +45,34 @@ export function loadCtlConfig(options: { file: string; env: ReadonlyMap<string, 
   try {
     text = readFileSync(normalizePath(file, cwd, env, homes), "utf8");
   } catch {
-    throw new ConfigError([{ message: `could not find config file ${file}`, file }], "STEWARD_ERR_CONFIG_NOT_FOUND");
+    throw new ConfigError(
+      [{ message: `could not find config file ${file}`, file }],
+      "STEWARD_ERR_CONFIG_NOT_FOUND",
+    );
   }
   const doc = emptyDocument();
   try {
     readIniInto(doc, text, file);
   } catch (error) {
-    if (error instanceof IniParseError) throw new ConfigError([{ message: error.message, file, line: error.lines[0]?.line }]);
+    if (error instanceof IniParseError)
+      throw new ConfigError([{ message: error.message, file, line: error.lines[0]?.line }]);
     throw error;
   }
   if (!doc.sections.has(SECTION)) {
-    throw new ConfigError([{ message: ".ini file does not include supervisorctl section", file, hint: "add a [supervisorctl] section" }]);
+    throw new ConfigError([
+      {
+        message: ".ini file does not include supervisorctl section",
+        file,
+        hint: "add a [supervisorctl] section",
+      },
+    ]);
   }
   const environ = new Map<string, FormatValue>([...env].map(([k, v]) => [`ENV_${k}`, v]));
   const reader = new OptionReader(doc, environ, file);
   const withHere = new Map([["here", here]]);
   let serverurl = reader.get(SECTION, "serverurl", defaultOf(spec, "serverurl"), withHere).value ?? "";
-  if (serverurl.startsWith("unix://")) serverurl = `unix://${normalizePath(serverurl.slice(7), cwd, env, homes)}`;
+  if (serverurl.startsWith("unix://"))
+    serverurl = `unix://${normalizePath(serverurl.slice(7), cwd, env, homes)}`;
   const prompt = reader.get(SECTION, "prompt", defaultOf(spec, "prompt")).value ?? "supervisor";
   const username = reader.get(SECTION, "username", null).value;
   const password = reader.get(SECTION, "password", null).value;

@@ -36,8 +36,7 @@ test("pyInt accepts what Python's int() accepts", () => {
     ["١٢", 12],
   ];
   for (const [s, n] of ok) assert.equal(pyInt(s), n, s);
-  for (const s of ["", "0x10", "1e3", "1_", "_1", "1__0", "abc", "1.0"])
-    assert.equal(pyInt(s), null, s);
+  for (const s of ["", "0x10", "1e3", "1_", "_1", "1__0", "abc", "1.0"]) assert.equal(pyInt(s), null, s);
   assert.equal(pyInt("022", 8), 18);
   assert.equal(pyInt("0o22", 8), 18);
   assert.equal(pyInt("999", 8), null);
