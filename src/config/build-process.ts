@@ -23,6 +23,7 @@ import { ExpansionError, expand } from "./expand.js";
 import { EXPANSION_HINT } from "./hints.js";
 import type { FormatValue } from "./py-format.js";
 import { parseKeyValuePairs } from "./py-shlex.js";
+import { pyCompare } from "./py-text.js";
 import type { OptionReader } from "./reader.js";
 import { defaultOf, SCHEMA } from "./schema.js";
 import type { ChannelConfig, ChildLogfile, ProcessConfig } from "./types.js";
@@ -263,7 +264,5 @@ export function buildProcesses(
 
 /** supervisord's order for processes and groups: by priority, then name (stable). */
 export function sortProcesses<T extends { priority: number; name: string }>(items: readonly T[]): T[] {
-  return [...items].sort(
-    (a, b) => a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
-  );
+  return [...items].sort((a, b) => a.priority - b.priority || pyCompare(a.name, b.name));
 }

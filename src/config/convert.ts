@@ -5,7 +5,7 @@
  */
 import type { HostFacts } from "./host.js";
 import { dirname, expanduser } from "./py-path.js";
-import { pyInt, pyIntError, pyRepr, pyStrip } from "./py-text.js";
+import { isPyIntTooLarge, pyInt, pyIntError, pyRepr, pyStrip } from "./py-text.js";
 import { SIGNAL_NUMBERS_BY_NAME, VALID_SIGNAL_NUMBERS } from "./signals.js";
 
 /** A value supervisord would refuse; `message` is its text. */
@@ -66,7 +66,10 @@ export function toByteSize(value: string): number {
 
 /** `octal_type`: Python's `int(value, 8)`. */
 export function toOctal(value: string): number {
-  return pyInt(value, 8) ?? fail(`${value} can not be converted to an octal type`);
+  return (
+    pyInt(value, 8) ??
+    fail(isPyIntTooLarge(value, 8) ? pyIntError(value, 8) : `${value} can not be converted to an octal type`)
+  );
 }
 
 /** `signal_number`: a number Python's signal module knows, or a name with or without `SIG`. */

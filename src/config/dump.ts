@@ -3,6 +3,7 @@
  * supervisord's option names and sorted keys. Pure.
  */
 import type { ConfigError } from "../errors.js";
+import { pyCompare } from "./py-text.js";
 import { signalName } from "./signals.js";
 import type {
   ChannelConfig,
@@ -104,7 +105,7 @@ function sortKeys(value: Json): Json {
   if (value !== null && typeof value === "object") {
     return Object.fromEntries(
       Object.keys(value)
-        .sort()
+        .sort(pyCompare)
         .map((k) => [k, sortKeys(value[k]!)]),
     );
   }

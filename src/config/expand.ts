@@ -3,7 +3,7 @@
  * available to that option, and its two error messages. Pure.
  */
 import { type FormatMapping, PyKeyError, pyFormat } from "./py-format.js";
-import { pyRepr } from "./py-text.js";
+import { pyCompare, pyRepr } from "./py-text.js";
 
 /** A failed expansion; `message` is supervisord's text. */
 export class ExpansionError extends Error {
@@ -19,7 +19,7 @@ export function expand(value: string, expansions: FormatMapping, where: string):
     return pyFormat(value, expansions);
   } catch (error) {
     if (error instanceof PyKeyError) {
-      const available = [...expansions.keys()].sort().join(", ");
+      const available = [...expansions.keys()].sort(pyCompare).join(", ");
       throw new ExpansionError(
         `Format string ${pyRepr(value)} for ${pyRepr(where)} contains names (${error.message}) which cannot be expanded. Available names: ${available}`,
       );

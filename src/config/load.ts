@@ -14,6 +14,8 @@ import { permissiveHost } from "./host.js";
 import { systemHost } from "./host-system.js";
 import { emptyDocument, expandHere, getOption, type IniDocument, IniParseError, readIniInto } from "./ini.js";
 import { abspath, dirname, join } from "./py-path.js";
+import { pyCompare } from "./py-text.js";
+import { decodeUtf8LikePython, Utf8DecodeError } from "./py-utf8.js";
 import type { Config } from "./types.js";
 
 export interface LoadOptions {
@@ -27,30 +29,12 @@ export interface LoadOptions {
   readonly hostname?: string;
 }
 
-const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-
 function decode(bytes: Uint8Array): string {
   try {
-    return decoder.decode(bytes);
-  } catch {
-    let position = 0;
-    for (let i = 0; i < bytes.length; i++) {
-      try {
-        new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, i + 1));
-      } catch {
-        if (bytes[i]! >= 0x80) {
-          position = i;
-          break;
-        }
-      }
-    }
-    const byte = bytes[position] ?? 0;
-    throw new ConfigError([
-      {
-        message: `'utf-8' codec can't decode byte 0x${byte.toString(16).padStart(2, "0")} in position ${position}: invalid start byte`,
-        hint: "save the file as UTF-8",
-      },
-    ]);
+    return decodeUtf8LikePython(bytes);
+  } catch (error) {
+    if (!(error instanceof Utf8DecodeError)) throw error;
+    throw new ConfigError([{ message: error.message, hint: "save the file as UTF-8" }]);
   }
 }
 
@@ -156,7 +140,7 @@ export function loadConfig(options: LoadOptions): Config {
         warnings.push(`No file matches via include "${joined}"`);
         continue;
       }
-      for (const match of matches.sort()) {
+      for (const match of matches.sort(pyCompare)) {
         infos.push(`Included extra file "${match}" during parsing`);
         if (tryParseIncluded(doc, match)) {
           files.push(match);

@@ -103,8 +103,7 @@ function formatOne(v: FormatValue, conv: string, spec: Spec, index: number): str
     case "r":
     case "a": {
       let text = typeof v === "number" ? String(v) : conv === "s" ? v : pyRepr(v);
-      if (conv === "a")
-        text = text.replace(/[^\x00-\x7f]/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`);
+      if (conv === "a") text = asciiEscape(text);
       if (spec.precision !== null) text = [...text].slice(0, spec.precision).join("");
       return pad(text, spec, false);
     }
@@ -142,69 +141,122 @@ function reprMapping(mapping: FormatMapping): string {
   return `{${items.join(", ")}}`;
 }
 
-/** Evaluates `format % mapping` exactly as CPython does for a dict argument. */
+/** Python's `ascii()` escaping of non-ASCII characters. */
+function asciiEscape(text: string): string {
+  return text.replace(/[^\x00-\x7f]/gu, (c) => {
+    const cp = c.codePointAt(0)!;
+    if (cp < 0x100) return `\\x${cp.toString(16).padStart(2, "0")}`;
+    if (cp < 0x10000) return `\\u${cp.toString(16).padStart(4, "0")}`;
+    return `\\U${cp.toString(16).padStart(8, "0")}`;
+  });
+}
+
+const PY_SSIZE_T_MAX = 2n ** 63n - 1n;
+/** Widths beyond this would need more memory than a config value can sensibly take. */
+const MAX_PAD = 1 << 24;
+
+/** A value being formatted: one of the mapping's, or the mapping itself for an unnamed conversion. */
+type Arg = { readonly kind: "value"; readonly value: FormatValue } | { readonly kind: "mapping" };
+
+/**
+ * Evaluates `format % mapping` exactly as CPython does for a dict argument: `%(key)` makes the
+ * looked-up value the only argument left, an unnamed conversion takes the whole mapping, and `*`
+ * takes an argument too.
+ */
 export function pyFormat(format: string, mapping: FormatMapping): string {
+  const chars = [...format];
+  const n = chars.length;
   let out = "";
   let i = 0;
-  let usedWholeMapping = false;
-  const n = format.length;
+  let current: Arg = { kind: "mapping" };
+  let available = true;
+  const nextArg = (): Arg => {
+    if (!available) throw new PyFormatError("not enough arguments for format string");
+    available = false;
+    return current;
+  };
+  const readNumber = (what: string): number => {
+    let digits = "";
+    while (i < n && /[0-9]/.test(chars[i]!)) digits += chars[i++];
+    if (BigInt(digits || "0") > PY_SSIZE_T_MAX) throw new PyFormatError(`${what} too big`);
+    const value = Number(digits || "0");
+    if (value > MAX_PAD) throw new PyFormatError("");
+    return value;
+  };
+  const starArg = (): number => {
+    const arg = nextArg();
+    if (arg.kind !== "value" || typeof arg.value !== "number") throw new PyFormatError("* wants int");
+    return arg.value;
+  };
   while (i < n) {
-    const pct = format.indexOf("%", i);
-    if (pct === -1) {
-      out += format.slice(i);
-      break;
+    const c = chars[i]!;
+    if (c !== "%") {
+      out += c;
+      i++;
+      continue;
     }
-    out += format.slice(i, pct);
-    i = pct + 1;
-    let value: FormatValue | undefined;
-    let named = false;
-    if (format[i] === "(") {
+    i++;
+    if (chars[i] === "%") {
+      out += "%";
+      i++;
+      continue;
+    }
+    if (chars[i] === "(") {
       let depth = 1;
       const keyStart = ++i;
       while (i < n && depth > 0) {
-        if (format[i] === ")") depth--;
-        else if (format[i] === "(") depth++;
+        if (chars[i] === ")") depth--;
+        else if (chars[i] === "(") depth++;
         i++;
       }
       if (depth > 0) throw new PyFormatError("incomplete format key");
-      const key = format.slice(keyStart, i - 1);
+      const key = chars.slice(keyStart, i - 1).join("");
       if (!mapping.has(key)) throw new PyKeyError(key);
-      value = mapping.get(key)!;
-      named = true;
+      current = { kind: "value", value: mapping.get(key)! };
+      available = true;
     }
     let flags = "";
-    while (i < n && "-+ #0".includes(format[i]!)) flags += format[i++];
+    while (i < n && "-+ #0".includes(chars[i]!)) flags += chars[i++];
     let width = 0;
-    if (format[i] === "*") throw new PyFormatError("* wants int");
-    while (i < n && /[0-9]/.test(format[i]!)) width = width * 10 + Number(format[i++]);
-    let precision: number | null = null;
-    if (format[i] === ".") {
+    if (chars[i] === "*") {
       i++;
-      if (format[i] === "*") throw new PyFormatError("* wants int");
-      precision = 0;
-      while (i < n && /[0-9]/.test(format[i]!)) precision = precision * 10 + Number(format[i++]);
+      width = starArg();
+      if (width < 0) {
+        flags += "-";
+        width = -width;
+      }
+    } else width = readNumber("width");
+    let precision: number | null = null;
+    if (chars[i] === ".") {
+      i++;
+      if (chars[i] === "*") {
+        i++;
+        precision = Math.max(starArg(), 0);
+      } else precision = readNumber("precision");
     }
-    while (i < n && "hlL".includes(format[i]!)) i++;
+    while (i < n && "hlL".includes(chars[i]!)) i++;
     if (i >= n) throw new PyFormatError("incomplete format");
-    const conv = String.fromCodePoint(format.codePointAt(i)!);
+    const conv = chars[i]!;
     const index = i;
-    i += conv.length;
-    if (conv === "%") {
-      out += "%";
+    i++;
+    const arg = nextArg();
+    const spec = { flags, width, precision };
+    if (arg.kind === "value") {
+      out += formatOne(arg.value, conv, spec, index);
       continue;
     }
-    if (!named) {
-      if (usedWholeMapping) throw new PyFormatError("not enough arguments for format string");
-      usedWholeMapping = true;
-      if ("diuoxX".includes(conv)) {
-        const what = "diu".includes(conv) ? "a real number" : "an integer";
-        throw new PyFormatError(`%${conv} format: ${what} is required, not dict`);
-      }
-      if ("eEfFgG".includes(conv)) throw new PyFormatError("must be real number, not dict");
-      if (conv === "c") throw new PyFormatError("%c requires int or char");
-      value = reprMapping(mapping);
+    if ("diuoxX".includes(conv)) {
+      const what = "diu".includes(conv) ? "a real number" : "an integer";
+      throw new PyFormatError(`%${conv} format: ${what} is required, not dict`);
     }
-    out += formatOne(value!, conv, { flags, width, precision }, index);
+    if ("eEfFgG".includes(conv)) throw new PyFormatError("must be real number, not dict");
+    if (conv === "c") throw new PyFormatError("%c requires int or char");
+    if (conv === "s" || conv === "r" || conv === "a") {
+      const text = conv === "a" ? asciiEscape(reprMapping(mapping)) : reprMapping(mapping);
+      out += formatOne(text, "s", spec, index);
+      continue;
+    }
+    out += formatOne("", conv, spec, index);
   }
   return out;
 }

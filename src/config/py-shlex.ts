@@ -14,11 +14,12 @@ const COMMENTERS = "#";
 export function shlexTokens(text: string): string[] {
   const tokens: string[] = [];
   const pushback: string[] = [];
+  const chars = [...text];
   let pos = 0;
-  const readChar = () => (pos < text.length ? text[pos++]! : "");
+  const readChar = () => (pos < chars.length ? chars[pos++]! : "");
   const skipLine = () => {
-    const nl = text.indexOf("\n", pos);
-    pos = nl === -1 ? text.length : nl + 1;
+    const nl = chars.indexOf("\n", pos);
+    pos = nl === -1 ? chars.length : nl + 1;
   };
   let atEnd = false;
 

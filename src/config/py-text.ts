@@ -90,10 +90,33 @@ export function pyInt(s: string, base: 8 | 10 = 10): number | null {
   }
   if (base === 8) body = body.replace(/^0[oO]/, "");
   const n = Number.parseInt(body, base) * sign;
+  if (!Number.isSafeInteger(n)) return null;
   return Object.is(n, -0) ? 0 : n;
 }
 
-/** The message of the ValueError Python's `int(s)` raises. */
+/** Whether Python would accept `s` as an integer that is beyond JavaScript's exact range (±2^53). */
+export function isPyIntTooLarge(s: string, base: 8 | 10 = 10): boolean {
+  const t = asciiDigits(pyStrip(s));
+  return DIGITS_BY_BASE[base]!.test(t) && pyInt(s, base) === null;
+}
+
+/** The message of the ValueError Python's `int(s)` raises (or Steward's, for a number too large). */
 export function pyIntError(s: string, base: 8 | 10 = 10): string {
+  if (isPyIntTooLarge(s, base))
+    return `integer ${pyStrip(s)} is too large (Steward's limit is 9007199254740991)`;
   return `invalid literal for int() with base ${base}: ${pyRepr(s)}`;
+}
+
+const SURROGATE = /[\ud800-\udfff]/;
+
+/** Python's ordering of str: by code point (JavaScript's `<` compares UTF-16 code units). */
+export function pyCompare(a: string, b: string): number {
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : a > b ? 1 : 0;
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
 }

@@ -8,6 +8,8 @@ export interface Entry {
   readonly file: string;
   /** PATH, HOME and the entry's .env variables: exactly what the reference dumper runs with. */
   readonly env: ReadonlyMap<string, string>;
+  /** False when a NAME.args file asks for host checks (an empty one); true by default. */
+  readonly noHostChecks: boolean;
 }
 
 export function readEnvFile(path: string): Map<string, string> {
@@ -40,7 +42,11 @@ export function listEntries(dir: string, filter: (name: string) => boolean = () 
       ["HOME", "/root"],
       ...readEnvFile(join(dir, `${id}.env`)),
     ]);
-    entries.push({ id, file, env });
+    const argsFile = join(dir, `${id}.args`);
+    const noHostChecks = existsSync(argsFile)
+      ? readFileSync(argsFile, "utf8").includes("--no-host-checks")
+      : true;
+    entries.push({ id, file, env, noHostChecks });
   }
   return entries;
 }

@@ -53,3 +53,20 @@ test("a bare %s formats the whole mapping, as Python does", () => {
   assert.equal(pyFormat("%s", new Map([["a", "b"]])), "{'a': 'b'}");
   assert.throws(() => pyFormat("%s %s", new Map()), /not enough arguments/);
 });
+
+test("CPython's argument rules: %% only adjacent, one argument per %(key), * consumes it", () => {
+  assert.throws(() => pyFormat("%(here)%", names), {
+    message: "unsupported format character '%' (0x25) at index 7",
+  });
+  assert.throws(() => pyFormat("%5%", names), {
+    message: "unsupported format character '%' (0x25) at index 2",
+  });
+  assert.throws(() => pyFormat("%(here)s %s", names), { message: "not enough arguments for format string" });
+  assert.throws(() => pyFormat("%(process_num)*d", names), {
+    message: "not enough arguments for format string",
+  });
+  assert.throws(() => pyFormat("%(here)*s", names), { message: "* wants int" });
+  assert.equal(pyFormat("%r", new Map([["a", "b"]])), "{'a': 'b'}");
+  assert.equal(pyFormat("%(x)a", new Map([["x", "é中😀"]])), "'\\xe9\\u4e2d\\U0001f600'");
+  assert.throws(() => pyFormat("%99999999999999999999d", names), { message: "width too big" });
+});

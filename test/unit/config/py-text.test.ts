@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { pyInt, pyRepr, pyStrip } from "../../../src/config/py-text.js";
+import { pyCompare, pyInt, pyRepr, pyStrip } from "../../../src/config/py-text.js";
 
 test("pyRepr quotes and escapes like Python's repr()", () => {
   const cases: Array<[string, string]> = [
@@ -40,4 +40,15 @@ test("pyInt accepts what Python's int() accepts", () => {
   assert.equal(pyInt("022", 8), 18);
   assert.equal(pyInt("0o22", 8), 18);
   assert.equal(pyInt("999", 8), null);
+});
+
+test("pyCompare orders by code point, as Python sorts str", () => {
+  assert.ok(pyCompare("\uff5a", "\u{1d41a}") < 0);
+  assert.ok("\uff5a" > "\u{1d41a}");
+  assert.equal(pyCompare("a", "a"), 0);
+});
+
+test("integers beyond 2^53 are refused rather than rounded", () => {
+  assert.equal(pyInt("9007199254740991"), 9007199254740991);
+  assert.equal(pyInt("9007199254740993"), null);
 });
