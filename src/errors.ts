@@ -7,6 +7,7 @@ export type ErrorCode =
   | "STEWARD_ERR_CONFIG_INVALID"
   | "STEWARD_ERR_CONFIG_NOT_FOUND"
   | "STEWARD_ERR_USAGE"
+  | "STEWARD_ERR_SPAWN"
   | "STEWARD_ERR_INTERNAL";
 
 export class StewardError extends Error {

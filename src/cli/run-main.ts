@@ -4,8 +4,14 @@
  */
 import { ignoreClosedStdout } from "./stdout.js";
 
-export function runMain(name: string, main: () => number | Promise<number>): void {
-  ignoreClosedStdout();
+export function runMain(
+  name: string,
+  main: () => number | Promise<number>,
+  options: { daemon?: boolean } = {},
+): void {
+  // A daemon keeps running when whoever read its stdout goes away; a tool just stops.
+  if (options.daemon) process.stdout.on("error", () => {});
+  else ignoreClosedStdout();
   const fail = (error: unknown) => {
     const detail = process.env.STEWARD_DEBUG
       ? String((error as Error)?.stack ?? error)

@@ -10,6 +10,8 @@ interface Entry {
   readonly name: string;
   readonly id: number;
   readonly home: string;
+  /** The primary group (passwd's fourth field); the group database's members for /etc/group. */
+  readonly gid: number;
 }
 
 function readDatabase(path: string): Entry[] {
@@ -24,7 +26,7 @@ function readDatabase(path: string): Entry[] {
     .filter((l) => l && !l.startsWith("#"))
     .map((l) => l.split(":"))
     .filter((f) => f.length >= 3)
-    .map((f) => ({ name: f[0]!, id: Number(f[2]), home: f[5] ?? "" }));
+    .map((f) => ({ name: f[0]!, id: Number(f[2]), home: f[5] ?? "", gid: Number(f[3]) }));
 }
 
 export function systemHost(passwdPath = "/etc/passwd", groupPath = "/etc/group"): HostFacts {
@@ -52,4 +54,9 @@ export function systemHost(passwdPath = "/etc/passwd", groupPath = "/etc/group")
       return userDb().find((u) => u.name === user)?.home ?? null;
     },
   };
+}
+
+/** The primary gid of `uid` from /etc/passwd, or null. */
+export function primaryGidOf(uid: number, passwdPath = "/etc/passwd"): number | null {
+  return readDatabase(passwdPath).find((u) => u.id === uid)?.gid ?? null;
 }

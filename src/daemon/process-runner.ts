@@ -1,0 +1,257 @@
+/**
+ * One process at run time: holds its state-machine snapshot, feeds it inputs (requests, spawn
+ * results, exits, its one deadline timer) and performs the effects it returns — spawning, signals,
+ * main-log lines, and state notifications. The IO shell around process/machine.ts.
+ */
+import type { ProcessConfig } from "../config/types.js";
+import type { MainLog } from "../logs/main-log.js";
+import { OutputChannel } from "../logs/output-channel.js";
+import { RotatingFile } from "../logs/rotating-file.js";
+import { SpawnError } from "../process/command-line.js";
+import {
+  type Effect,
+  INITIAL_SNAPSHOT,
+  type MachineInput,
+  nextDeadline,
+  type ProcessSnapshot,
+  step,
+} from "../process/machine.js";
+import type { ProcessStateName } from "../process/states.js";
+import type { WaitStatus } from "../process/wait-status.js";
+import { signame } from "../process/wait-status.js";
+import type { ChildHandle, ProcessSpawner, SpawnContext } from "./child-handle.js";
+
+export interface RunnerDeps {
+  readonly spawner: ProcessSpawner;
+  readonly log: MainLog;
+  readonly now: () => number;
+  /** False while the daemon shuts down or reloads. */
+  readonly mayStart: () => boolean;
+  readonly spawnContext: SpawnContext;
+  readonly stripAnsi: boolean;
+  /** Told about every state change, after it happened. */
+  readonly onTransition: (
+    runner: ProcessRunner,
+    from: ProcessStateName,
+    to: ProcessStateName,
+    expected: boolean,
+  ) => void;
+}
+
+/** Where the process's output goes: resolved once per group creation (AUTO paths are fixed then). */
+export interface LogPaths {
+  readonly stdout: string | null;
+  readonly stderr: string | null;
+}
+
+/** Longest time an exit waits for the child's pipes to drain before it is reported. */
+const DRAIN_LIMIT_MS = 100;
+
+export class ProcessRunner {
+  readonly config: ProcessConfig;
+  readonly logPaths: LogPaths;
+  #snapshot: ProcessSnapshot = INITIAL_SNAPSHOT;
+  #timer: NodeJS.Timeout | null = null;
+  #child: ChildHandle | null = null;
+  readonly #deps: RunnerDeps;
+  readonly #queue: MachineInput[] = [];
+  #busy = false;
+  /** Output channels whose pipes are still open (a previous child's may still be draining). */
+  readonly #channels = new Set<OutputChannel>();
+
+  constructor(config: ProcessConfig, logPaths: LogPaths, deps: RunnerDeps) {
+    this.config = config;
+    this.logPaths = logPaths;
+    this.#deps = deps;
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  get snapshot(): ProcessSnapshot {
+    return this.#snapshot;
+  }
+
+  get state(): ProcessStateName {
+    return this.#snapshot.state;
+  }
+
+  get child(): ChildHandle | null {
+    return this.#child;
+  }
+
+  /** Feeds one input; inputs raised while effects run are processed in order afterwards. */
+  dispatch(input: MachineInput): void {
+    this.#queue.push(input);
+    if (this.#busy) return;
+    this.#busy = true;
+    try {
+      for (let next = this.#queue.shift(); next; next = this.#queue.shift()) {
+        const result = step(this.#snapshot, next, this.config, {
+          now: this.#deps.now(),
+          mayStart: this.#deps.mayStart(),
+        });
+        this.#snapshot = result.snapshot;
+        for (const effect of result.effects) this.#perform(effect);
+      }
+    } finally {
+      this.#busy = false;
+      this.#armTimer();
+    }
+  }
+
+  /** Cancels the timer (daemon exit). */
+  dispose(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  #armTimer(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    const at = nextDeadline(this.#snapshot, this.config);
+    if (at === null) return;
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = null;
+        this.dispatch({ kind: "evaluate" });
+      },
+      Math.max(0, at - this.#deps.now()),
+    );
+  }
+
+  #perform(effect: Effect): void {
+    switch (effect.kind) {
+      case "log":
+        this.#deps.log.log(effect.level, effect.message);
+        break;
+      case "transition":
+        this.#deps.onTransition(this, effect.from, effect.to, effect.expected);
+        break;
+      case "spawn":
+        this.#spawn();
+        break;
+      case "kill":
+        this.#kill(effect.signal, effect.group);
+        break;
+    }
+  }
+
+  #kill(signal: number, group: boolean): void {
+    const pid = this.#snapshot.pid;
+    try {
+      if (this.#deps.spawner.kill(pid, signal, group) === "gone") {
+        this.#deps.log.debug(
+          `unable to signal ${this.name} (pid ${pid}), it probably just exited on its own: [Errno 3] No such process`,
+        );
+      }
+    } catch (error) {
+      this.#queue.push({ kind: "killFailed", message: `\n${(error as Error).message}` });
+    }
+  }
+
+  #openChannel(channel: "stdout" | "stderr", path: string | null): OutputChannel {
+    const c = channel === "stdout" ? this.config.stdout : this.config.stderr;
+    const file =
+      path === null
+        ? null
+        : new RotatingFile(path, { maxBytes: c.logfile_maxbytes, backups: c.logfile_backups });
+    return new OutputChannel({
+      processName: this.name,
+      channel,
+      file,
+      mainLog: this.#deps.log,
+      captureMaxBytes: c.capture_maxbytes,
+      stripAnsi: this.#deps.stripAnsi,
+      syslog: false,
+    });
+  }
+
+  #spawn(): void {
+    const channels: OutputChannel[] = [];
+    let child: ChildHandle;
+    try {
+      try {
+        channels.push(this.#openChannel("stdout", this.logPaths.stdout));
+        if (!this.config.redirect_stderr) channels.push(this.#openChannel("stderr", this.logPaths.stderr));
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? "EIO";
+        throw new SpawnError(
+          "resources",
+          code === "EMFILE"
+            ? `too many open files to spawn '${this.name}'`
+            : `unknown error making dispatchers for '${this.name}': ${code}`,
+        );
+      }
+      child = this.#deps.spawner.spawn(this.config, this.#deps.spawnContext);
+    } catch (error) {
+      for (const c of channels) c.close();
+      if (!(error instanceof SpawnError)) throw error;
+      this.#queue.push({ kind: "spawnFailed", message: error.message });
+      return;
+    }
+    this.#child = child;
+    const streams = [child.stdout, child.stderr].filter((s) => s !== null);
+    let received = 0;
+    let open = streams.length;
+    const [out, err] = channels;
+    for (const c of channels) this.#channels.add(c);
+    const closeAll = () => {
+      for (const c of channels) {
+        c.close();
+        this.#channels.delete(c);
+      }
+    };
+    const pipe = (stream: NodeJS.ReadableStream | null, channel: OutputChannel | undefined) => {
+      if (!stream) return;
+      stream.on("data", (chunk: Buffer) => {
+        received++;
+        channel?.write(chunk);
+      });
+      stream.on("close", () => {
+        open--;
+        if (open === 0) closeAll();
+      });
+    };
+    pipe(child.stdout, out);
+    pipe(child.stderr, err ?? out);
+    if (streams.length === 0) closeAll();
+    child.stdin?.on("error", () => {});
+    child.onExit((status) =>
+      this.#drainThenReport(
+        status,
+        () => received,
+        () => open === 0,
+      ),
+    );
+    this.#queue.push({ kind: "spawned", pid: child.pid });
+  }
+
+  /** Lets output already in the pipes reach the log before the exit is reported (bounded). */
+  #drainThenReport(status: WaitStatus, received: () => number, closed: () => boolean): void {
+    const started = this.#deps.now();
+    let seen = -1;
+    const check = () => {
+      if (closed() || received() === seen || this.#deps.now() - started > DRAIN_LIMIT_MS) {
+        this.#child = null;
+        this.dispatch({ kind: "exited", status });
+        return;
+      }
+      seen = received();
+      setImmediate(check);
+    };
+    setImmediate(check);
+  }
+
+  /** SIGUSR2: reopen the log files of the output being written now. */
+  reopenLogs(): void {
+    for (const channel of this.#channels) channel.reopen();
+  }
+
+  /** For `signalProcess`: sends a signal to the pid without a state change. */
+  signal(signal: number): "sent" | "gone" {
+    this.#deps.log.debug(`sending ${this.name} (pid ${this.#snapshot.pid}) sig ${signame(signal)}`);
+    return this.#deps.spawner.kill(this.#snapshot.pid, signal, false);
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * The running daemon's process table: groups in priority order, each process a ProcessRunner.
+ * Starts autostart programs, and stops everything in supervisord's shutdown order (one group at a
+ * time, highest priority number first), without waiting on idle groups.
+ */
+import type { Config, GroupConfig } from "../config/types.js";
+import { createAutoLog } from "../logs/auto-log.js";
+import type { MainLog } from "../logs/main-log.js";
+import { type ProcessStateName, STOPPED_STATES, type SupervisorStateName } from "../process/states.js";
+import type { ProcessSpawner } from "./child-handle.js";
+import { type LogPaths, ProcessRunner } from "./process-runner.js";
+
+export interface GroupRuntime {
+  readonly config: GroupConfig;
+  readonly runners: readonly ProcessRunner[];
+}
+
+export interface SupervisorDeps {
+  readonly spawner: ProcessSpawner;
+  readonly log: MainLog;
+  readonly now: () => number;
+  readonly env: ReadonlyMap<string, string>;
+}
+
+const WAITING_REPORT_MS = 3000;
+
+export class Supervisor {
+  mood: SupervisorStateName = "RUNNING";
+  readonly groups: GroupRuntime[] = [];
+  readonly #config: Config;
+  readonly #deps: SupervisorDeps;
+  #stopped: (() => void) | null = null;
+  #reportTimer: NodeJS.Timeout | null = null;
+
+  constructor(config: Config, deps: SupervisorDeps) {
+    this.#config = config;
+    this.#deps = deps;
+    for (const group of config.groups) this.groups.push(this.#createGroup(group));
+  }
+
+  #logPaths(group: GroupConfig, index: number): LogPaths {
+    const p = group.processes[index]!;
+    const { childlogdir, identifier } = this.#config.supervisord;
+    const path = (ch: "stdout" | "stderr") => {
+      const l = p[ch].logfile;
+      if (l.kind === "file") return l.path;
+      if (l.kind === "none") return null;
+      return createAutoLog(childlogdir, p.name, ch, identifier);
+    };
+    return { stdout: path("stdout"), stderr: p.redirect_stderr ? null : path("stderr") };
+  }
+
+  #createGroup(group: GroupConfig): GroupRuntime {
+    const runners = group.processes.map(
+      (p, i) =>
+        new ProcessRunner(p, this.#logPaths(group, i), {
+          spawner: this.#deps.spawner,
+          log: this.#deps.log,
+          now: this.#deps.now,
+          mayStart: () => this.mood === "RUNNING",
+          spawnContext: { env: this.#deps.env, serverurl: this.#config.serverurl, groupName: group.name },
+          stripAnsi: this.#config.supervisord.strip_ansi,
+          onTransition: (runner, from, to) => this.#onTransition(runner, from, to),
+        }),
+    );
+    return { config: group, runners };
+  }
+
+  /** Every process, in start order. */
+  get runners(): ProcessRunner[] {
+    return this.groups.flatMap((g) => g.runners);
+  }
+
+  /** Spawns every autostart process, in priority order. */
+  start(): void {
+    for (const runner of this.runners) runner.dispatch({ kind: "evaluate" });
+  }
+
+  /** Processes that are not in a stopped state. */
+  unstopped(): ProcessRunner[] {
+    return this.runners.filter((r) => !STOPPED_STATES.has(r.state));
+  }
+
+  /**
+   * Stops everything (SIGTERM/SIGINT/SIGQUIT, or before a reload): the mood changes so nothing
+   * restarts, then groups stop one at a time from the highest priority number down.
+   */
+  stopAll(mood: "SHUTDOWN" | "RESTARTING"): Promise<void> {
+    this.mood = mood;
+    return new Promise((resolve) => {
+      this.#stopped = resolve;
+      this.#reportWaiting();
+      this.#advanceShutdown();
+    });
+  }
+
+  #reportWaiting(): void {
+    const names = this.unstopped().map((r) => r.name);
+    if (names.length === 0) return;
+    this.#deps.log.info(`waiting for ${names.join(", ")} to die`);
+    this.#reportTimer = setTimeout(() => this.#reportWaiting(), WAITING_REPORT_MS);
+  }
+
+  #advanceShutdown(): void {
+    if (this.#stopped === null) return;
+    for (let i = this.groups.length - 1; i >= 0; i--) {
+      const group = this.groups[i]!;
+      const pending = group.runners.filter((r) => !STOPPED_STATES.has(r.state));
+      if (pending.length === 0) continue;
+      for (const runner of [...pending].reverse()) {
+        if (runner.state === "RUNNING" || runner.state === "STARTING") runner.dispatch({ kind: "stop" });
+        else if (runner.state === "BACKOFF") runner.dispatch({ kind: "giveUp" });
+      }
+      if (group.runners.some((r) => !STOPPED_STATES.has(r.state))) return;
+    }
+    if (this.#reportTimer) clearTimeout(this.#reportTimer);
+    for (const runner of this.runners) runner.dispose();
+    const done = this.#stopped;
+    this.#stopped = null;
+    done();
+  }
+
+  #onTransition(_runner: ProcessRunner, _from: ProcessStateName, _to: ProcessStateName): void {
+    if (this.#stopped !== null) queueMicrotask(() => this.#advanceShutdown());
+  }
+
+  /** SIGUSR2: reopen every child log file (the main log is reopened by the caller). */
+  reopenLogs(): void {
+    for (const runner of this.runners) runner.reopenLogs();
+  }
+}
