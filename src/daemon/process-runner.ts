@@ -53,6 +53,8 @@ export class ProcessRunner {
   #snapshot: ProcessSnapshot = INITIAL_SNAPSHOT;
   #timer: NodeJS.Timeout | null = null;
   #child: ChildHandle | null = null;
+  /** Process groups this runner started; emptied as they are found gone (see killLeftovers). */
+  readonly #groups = new Set<number>();
   readonly #deps: RunnerDeps;
   readonly #queue: MachineInput[] = [];
   #busy = false;
@@ -218,8 +220,10 @@ export class ProcessRunner {
     pipe(child.stderr, err ?? out);
     if (streams.length === 0) closeAll();
     child.stdin?.on("error", () => {});
+    this.#groups.add(child.pid);
     child.onExit((status) =>
       this.#drainThenReport(
+        child,
         status,
         () => received,
         () => open === 0,
@@ -229,19 +233,51 @@ export class ProcessRunner {
   }
 
   /** Lets output already in the pipes reach the log before the exit is reported (bounded). */
-  #drainThenReport(status: WaitStatus, received: () => number, closed: () => boolean): void {
+  #drainThenReport(child: ChildHandle, status: WaitStatus, received: () => number, closed: () => boolean): void {
     const started = this.#deps.now();
     let seen = -1;
     const check = () => {
       if (closed() || received() === seen || this.#deps.now() - started > DRAIN_LIMIT_MS) {
         this.#child = null;
+        this.#deps.log.debug("received SIGCHLD indicating a child quit");
+        const stopped = this.#snapshot.killing;
         this.dispatch({ kind: "exited", status });
+        // A stop with stopasgroup/killasgroup leaves nothing of the group behind.
+        if (stopped && (this.config.stopasgroup || this.config.killasgroup)) this.#killGroup(child.pid);
+        else this.#forgetGroupIfGone(child.pid);
         return;
       }
       seen = received();
       setImmediate(check);
     };
     setImmediate(check);
+  }
+
+  #forgetGroupIfGone(pgid: number): void {
+    try {
+      if (this.#deps.spawner.kill(pgid, 0, true) === "gone") this.#groups.delete(pgid);
+    } catch {
+      this.#groups.delete(pgid);
+    }
+  }
+
+  #killGroup(pgid: number): void {
+    if (this.#deps.spawner.kill(pgid, 9, true) === "gone") this.#groups.delete(pgid);
+  }
+
+  /**
+   * At daemon exit: SIGKILL whatever is left in the process groups this runner started (children
+   * of children that outlived their parent), so nothing the daemon started keeps running.
+   */
+  killLeftovers(): void {
+    for (const pgid of [...this.#groups]) {
+      try {
+        this.#killGroup(pgid);
+      } catch {
+        // EPERM: a grandchild changed user; nothing more can be done.
+      }
+      this.#groups.delete(pgid);
+    }
   }
 
   /** SIGUSR2: reopen the log files of the output being written now. */

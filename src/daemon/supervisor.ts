@@ -114,7 +114,10 @@ export class Supervisor {
       if (group.runners.some((r) => !STOPPED_STATES.has(r.state))) return;
     }
     if (this.#reportTimer) clearTimeout(this.#reportTimer);
-    for (const runner of this.runners) runner.dispose();
+    for (const runner of this.runners) {
+      runner.dispose();
+      runner.killLeftovers();
+    }
     const done = this.#stopped;
     this.#stopped = null;
     done();
