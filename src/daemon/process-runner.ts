@@ -233,7 +233,12 @@ export class ProcessRunner {
   }
 
   /** Lets output already in the pipes reach the log before the exit is reported (bounded). */
-  #drainThenReport(child: ChildHandle, status: WaitStatus, received: () => number, closed: () => boolean): void {
+  #drainThenReport(
+    child: ChildHandle,
+    status: WaitStatus,
+    received: () => number,
+    closed: () => boolean,
+  ): void {
     const started = this.#deps.now();
     let seen = -1;
     const check = () => {

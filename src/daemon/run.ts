@@ -11,6 +11,7 @@ import { type MainLog, openMainLog } from "../logs/main-log.js";
 import type { ProcessSpawner } from "./child-handle.js";
 import { livePidfileOwner, removePidfile, writePidfile } from "./pidfile.js";
 import { dropPrivileges } from "./privileges.js";
+import { raiseLimits } from "./rlimits.js";
 import { Supervisor } from "./supervisor.js";
 
 export interface RunOptions {
@@ -65,6 +66,12 @@ export async function runDaemon(options: RunOptions): Promise<number> {
     return 2;
   }
   if (dropped.message) infos.push(dropped.message);
+  const limits = raiseLimits(s.minfds, s.minprocs);
+  if ("error" in limits) {
+    options.stderr(`Error: ${limits.error}\nFor help, use stewardd -h\n`);
+    return 2;
+  }
+  infos.push(...limits.infos);
   if (dropped.rootWarning) criticals.push(dropped.rootWarning);
 
   let log: MainLog;

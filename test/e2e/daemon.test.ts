@@ -164,3 +164,21 @@ describe("signals", () => {
     await d.stop();
   });
 });
+
+describe("resource limits", () => {
+  // Node itself raises its open-file soft limit to the hard limit at start-up, so minprocs is the
+  // limit whose raise can be observed here.
+  test("minprocs raises the process limit of the daemon and its children", async (t) => {
+    const d = startDaemon(
+      t,
+      "[program:limits]\ncommand=/bin/bash -c 'ulimit -u; exec sleep 1000'\nstartsecs=0\n",
+      {
+        supervisord: "minprocs=1500",
+        ulimit: "-Su 700",
+      },
+    );
+    await d.waitFor(/INFO Increased RLIMIT_NPROC limit to 1500/);
+    await d.waitFor(/^1500$/);
+    await d.stop();
+  });
+});

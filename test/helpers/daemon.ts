@@ -40,16 +40,25 @@ export function writeDaemonConfig(body: string, supervisord = ""): { dir: string
 export function startDaemon(
   t: TestContext,
   body: string,
-  opts: { supervisord?: string; args?: string[] } = {},
+  opts: { supervisord?: string; args?: string[]; ulimit?: string } = {},
 ): Daemon {
   const { dir, conf } = writeDaemonConfig(body, opts.supervisord);
-  const proc = spawn(process.execPath, [join(BIN, "stewardd.js"), "-c", conf, ...(opts.args ?? [])], {
+  const argv = [process.execPath, join(BIN, "stewardd.js"), "-c", conf, ...(opts.args ?? [])];
+  // With `ulimit` (its arguments, e.g. "-Su 700"), a shell lowers a limit and then execs the daemon (same pid).
+  const [file, ...args] = opts.ulimit
+    ? ["/bin/bash", "-c", `ulimit ${opts.ulimit}; exec "$@"`, "bash", ...argv]
+    : argv;
+  const proc = spawn(file!, args, {
     cwd: dir,
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/root" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const lines: string[] = [];
-  const waiters = new Set<{ pattern: RegExp; resolve: (line: string) => void }>();
+  const waiters = new Set<{
+    pattern: RegExp;
+    resolve: (line: string) => void;
+    fail: (error: Error) => void;
+  }>();
   const feed = (stream: NodeJS.ReadableStream) => {
     let partial = "";
     stream.setEncoding("utf8");
@@ -70,6 +79,19 @@ export function startDaemon(
   feed(proc.stdout!);
   feed(proc.stderr!);
   const exited = new Promise<number | null>((resolve) => proc.on("exit", (code) => resolve(code)));
+  // A daemon that dies fails every pending wait at once, with what it printed.
+  void exited.then((code) => {
+    setImmediate(() => {
+      for (const w of [...waiters]) {
+        waiters.delete(w);
+        w.fail(
+          new Error(
+            `stewardd exited (status ${code}) while waiting for ${w.pattern}\n--- daemon output ---\n${lines.join("\n")}`,
+          ),
+        );
+      }
+    });
+  });
   const daemon: Daemon = {
     dir,
     conf,
@@ -86,6 +108,10 @@ export function startDaemon(
           resolve: (line: string) => {
             clearTimeout(timer);
             resolve(line);
+          },
+          fail: (error: Error) => {
+            clearTimeout(timer);
+            reject(error);
           },
         };
         const timer = setTimeout(() => {
@@ -112,6 +138,10 @@ export function startDaemon(
             }
             clearTimeout(timer);
             resolve();
+          },
+          fail: (error: Error) => {
+            clearTimeout(timer);
+            reject(error);
           },
         };
         const timer = setTimeout(() => {
