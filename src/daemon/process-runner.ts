@@ -7,6 +7,7 @@ import type { ProcessConfig } from "../config/types.js";
 import type { MainLog } from "../logs/main-log.js";
 import { OutputChannel } from "../logs/output-channel.js";
 import { RotatingFile } from "../logs/rotating-file.js";
+import type { SyslogSink } from "../logs/syslog.js";
 import { SpawnError } from "../process/command-line.js";
 import {
   type Effect,
@@ -29,6 +30,8 @@ export interface RunnerDeps {
   readonly mayStart: () => boolean;
   readonly spawnContext: SpawnContext;
   readonly stripAnsi: boolean;
+  /** The shared syslog connection for `*_syslog=true` (opened on first use). */
+  readonly syslog: () => SyslogSink;
   /** Told about every state change, after it happened. */
   readonly onTransition: (
     runner: ProcessRunner,
@@ -166,7 +169,8 @@ export class ProcessRunner {
       mainLog: this.#deps.log,
       captureMaxBytes: c.capture_maxbytes,
       stripAnsi: this.#deps.stripAnsi,
-      syslog: false,
+      syslog: c.syslog,
+      syslogSink: c.syslog ? this.#deps.syslog() : null,
     });
   }
 

@@ -6,6 +6,7 @@
 import type { Config, GroupConfig } from "../config/types.js";
 import { createAutoLog } from "../logs/auto-log.js";
 import type { MainLog } from "../logs/main-log.js";
+import { UnixSyslog } from "../logs/syslog.js";
 import { type ProcessStateName, STOPPED_STATES, type SupervisorStateName } from "../process/states.js";
 import type { ProcessSpawner } from "./child-handle.js";
 import { type LogPaths, ProcessRunner } from "./process-runner.js";
@@ -31,6 +32,7 @@ export class Supervisor {
   readonly #deps: SupervisorDeps;
   #stopped: (() => void) | null = null;
   #reportTimer: NodeJS.Timeout | null = null;
+  #syslog: UnixSyslog | null = null;
 
   constructor(config: Config, deps: SupervisorDeps) {
     this.#config = config;
@@ -60,6 +62,7 @@ export class Supervisor {
           mayStart: () => this.mood === "RUNNING",
           spawnContext: { env: this.#deps.env, serverurl: this.#config.serverurl, groupName: group.name },
           stripAnsi: this.#config.supervisord.strip_ansi,
+          syslog: () => (this.#syslog ??= new UnixSyslog()),
           onTransition: (runner, from, to) => this.#onTransition(runner, from, to),
         }),
     );
@@ -118,6 +121,7 @@ export class Supervisor {
       runner.dispose();
       runner.killLeftovers();
     }
+    this.#syslog?.close();
     const done = this.#stopped;
     this.#stopped = null;
     done();
