@@ -1,6 +1,6 @@
 /** stewardd with real children: start-up, the state machine's timing rules, stop, signals, logs. */
 import assert from "node:assert/strict";
-import { readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { isAlive, startDaemon } from "../helpers/daemon.js";
@@ -179,6 +179,24 @@ describe("resource limits", () => {
     );
     await d.waitFor(/INFO Increased RLIMIT_NPROC limit to 1500/);
     await d.waitFor(/^1500$/);
+    await d.stop();
+  });
+});
+
+describe("AUTO logs, directory and umask", () => {
+  test("AUTO logs are named as supervisord names them; directory= and umask= apply to the child", async (t) => {
+    const d = startDaemon(
+      t,
+      "[program:where]\ncommand=/bin/sh -c 'pwd; rm -f made-here; touch made-here; exit 0'\ndirectory=/tmp\numask=077\nstartsecs=0\nautorestart=false\n",
+      { supervisord: "identifier=e2etest" },
+    );
+    await d.waitFor(/exited: where \(exit status 0; expected\)/);
+    const auto = readdirSync(d.dir).filter((n) => /^where-stdout---e2etest-[a-z0-9_]{8}\.log$/.test(n));
+    assert.equal(auto.length, 1);
+    assert.equal(readFileSync(join(d.dir, auto[0]!), "utf8"), "/tmp\n");
+    assert.ok(readdirSync(d.dir).some((n) => /^where-stderr---e2etest-[a-z0-9_]{8}\.log$/.test(n)));
+    assert.equal(statSync("/tmp/made-here").mode & 0o777, 0o600);
+    rmSync("/tmp/made-here", { force: true });
     await d.stop();
   });
 });
