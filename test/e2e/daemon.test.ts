@@ -200,3 +200,25 @@ describe("AUTO logs, directory and umask", () => {
     await d.stop();
   });
 });
+
+describe("exit detection", () => {
+  test("an exit is seen while a grandchild still holds the pipes", async (t) => {
+    const d = startDaemon(
+      t,
+      "[program:leaver]\ncommand=/bin/sh -c '/bin/sleep 1000 & exit 3'\nstartsecs=0\nautorestart=false\nstopasgroup=true\n",
+    );
+    await d.waitFor(/exited: leaver \(exit status 3; not expected\)/, 5000);
+    await d.stop();
+  });
+
+  test("everything written before the exit is in the log when the exit is reported", async (t) => {
+    const d = startDaemon(
+      t,
+      "[program:burst]\ncommand=/bin/sh -c 'head -c 1000000 /dev/zero; exit 0'\nstartsecs=0\nautorestart=false\nstdout_logfile=%(here)s/burst.log\nstdout_logfile_maxbytes=0\n",
+      { supervisord: "loglevel=info" },
+    );
+    await d.waitFor(/exited: burst \(exit status 0; expected\)/);
+    assert.equal(statSync(join(d.dir, "burst.log")).size, 1000000);
+    await d.stop();
+  });
+});
