@@ -1,4 +1,5 @@
 /** How a child ended, and supervisord's words for it (`decode_wait_status`, `signame`). Pure. */
+import { constants as osConstants } from "node:os";
 
 /** A reaped child: an exit code, or the signal that killed it. */
 export type WaitStatus =
@@ -54,4 +55,16 @@ export function describeWaitStatus(status: WaitStatus): { exitstatus: number; ho
     exitstatus: -1,
     how: `terminated by ${signame(status.signal)}${status.coreDumped ? " (core dumped)" : ""}`,
   };
+}
+
+/**
+ * Node's `exit` event as a WaitStatus. Node has no core-dump flag, and reports a death by a signal it
+ * has no name for (the real-time signals) as exit code 0.
+ */
+export function waitStatusFrom(code: number | null, signal: string | null): WaitStatus {
+  if (signal) {
+    const number = osConstants.signals[signal as keyof typeof osConstants.signals] ?? 0;
+    return { kind: "signaled", signal: number, coreDumped: false };
+  }
+  return { kind: "exited", code: code ?? 0 };
 }

@@ -12,14 +12,10 @@ import type { Readable } from "node:stream";
 import { after, describe, test } from "node:test";
 import { pathToFileURL } from "node:url";
 import { resolveCommand } from "../../src/process/command-line.js";
-import {
-  inheritableFds,
-  kill,
-  NodeSpawner,
-  type SpawnedChild,
-  type SpawnRequest,
-  systemFiles,
-} from "../../src/process/spawner.js";
+import { kill } from "../../src/process/signal-process.js";
+import { inheritableFds } from "../../src/process/spawn-shim.js";
+import { NodeSpawner, type SpawnedChild, type SpawnRequest } from "../../src/process/spawner.js";
+import { systemFiles } from "../../src/process/system-files.js";
 import type { WaitStatus } from "../../src/process/wait-status.js";
 import { FIXTURES, REPO_ROOT } from "../helpers/paths.js";
 import { load } from "../helpers/temp-config.js";
@@ -218,9 +214,10 @@ describe("stdio", () => {
   test("fds this process inherited without close-on-exec are closed in the child", async () => {
     // A daemon started with an extra inherited fd 40, as a careless parent would leave it (Node marks
     // low inherited fds close-on-exec itself at startup, but not those above ~16).
-    const module = pathToFileURL(join(REPO_ROOT, "dist/src/process/spawner.js")).href;
+    const module = (file: string) => pathToFileURL(join(REPO_ROOT, "dist/src/process", file)).href;
     const script = `
-      import { NodeSpawner, inheritableFds } from ${JSON.stringify(module)};
+      import { NodeSpawner } from ${JSON.stringify(module("spawner.js"))};
+      import { inheritableFds } from ${JSON.stringify(module("spawn-shim.js"))};
       const sp = new NodeSpawner();
       const child = sp.start({ name: "fds", filename: "/bin/sh", argv: ["sh", "-c", "ls /proc/$$/fd"],
         env: {}, directory: null, umask: null, user: null, redirectStderr: false });

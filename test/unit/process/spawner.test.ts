@@ -1,14 +1,10 @@
 /** The spawner's pure decisions; real children are in test/e2e/spawn-*.test.ts. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import {
-  type PasswdEntry,
-  parentSideError,
-  planUser,
-  shimScript,
-  type UserLookup,
-  waitStatusFrom,
-} from "../../../src/process/spawner.js";
+import { parentSideError } from "../../../src/process/spawn-attempt.js";
+import { shimScript } from "../../../src/process/spawn-shim.js";
+import { type PasswdEntry, planUser, type UserLookup } from "../../../src/process/spawn-user.js";
+import { waitStatusFrom } from "../../../src/process/wait-status.js";
 
 const USERS: PasswdEntry[] = [
   { name: "root", uid: 0, gid: 0 },
