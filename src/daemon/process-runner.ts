@@ -289,6 +289,11 @@ export class ProcessRunner {
     }
   }
 
+  /** clearProcessLogs: remove and reopen the log files being written now. */
+  clearLogs(): void {
+    for (const channel of this.#channels) channel.clear();
+  }
+
   /** SIGUSR2: reopen the log files of the output being written now. */
   reopenLogs(): void {
     for (const channel of this.#channels) channel.reopen();

@@ -1,18 +1,22 @@
 /**
  * The daemon's life after its command line and config were accepted: supervisord's start-up order
- * (privileges, main log, queued config messages, AUTO log cleanup, groups, pidfile, autostart),
- * then signals until shutdown. Returns the exit status.
+ * (privileges, limits, main log, queued config messages, HTTP servers, AUTO log cleanup, groups,
+ * pidfile, autostart), then signals and RPC requests until shutdown. Returns the exit status.
  */
 import { loadConfig } from "../config/load.js";
 import type { Config, SupervisordOptions } from "../config/types.js";
 import { isConfigError } from "../errors.js";
 import { cleanAutoLogs } from "../logs/auto-log.js";
 import { type MainLog, openMainLog } from "../logs/main-log.js";
+import { RpcRegistry } from "../rpc/registry.js";
+import { openHttpServers, type RunningHttpServer } from "../rpc/server.js";
 import type { ProcessSpawner } from "./child-handle.js";
+import { Control } from "./control.js";
 import { livePidfileOwner, removePidfile, writePidfile } from "./pidfile.js";
 import { dropPrivileges } from "./privileges.js";
 import { raiseLimits } from "./rlimits.js";
 import { Supervisor } from "./supervisor.js";
+import { supervisorMethods } from "./supervisor-methods.js";
 
 export interface RunOptions {
   readonly configFile: string;
@@ -51,26 +55,23 @@ function logStartupMessages(log: MainLog, config: Config, criticals: string[], i
 export async function runDaemon(options: RunOptions): Promise<number> {
   let config = options.config;
   const s = config.supervisord;
+  const usage = (message: string) => {
+    options.stderr(`Error: ${message}\nFor help, use stewardd -h\n`);
+    return 2;
+  };
   const owner = livePidfileOwner(s.pidfile);
   if (owner !== null) {
-    options.stderr(
-      `Error: Another stewardd or supervisord is already running as pid ${owner} (pidfile ${s.pidfile}). Shut it down first, or use another pidfile.\nFor help, use stewardd -h\n`,
+    return usage(
+      `Another stewardd or supervisord is already running as pid ${owner} (pidfile ${s.pidfile}). Shut it down first, or use another pidfile.`,
     );
-    return 2;
   }
   const criticals: string[] = [];
   const infos: string[] = [];
   const dropped = dropPrivileges(s.user);
-  if ("error" in dropped) {
-    options.stderr(`Error: ${dropped.error}\nFor help, use stewardd -h\n`);
-    return 2;
-  }
+  if ("error" in dropped) return usage(dropped.error);
   if (dropped.message) infos.push(dropped.message);
   const limits = raiseLimits(s.minfds, s.minprocs);
-  if ("error" in limits) {
-    options.stderr(`Error: ${limits.error}\nFor help, use stewardd -h\n`);
-    return 2;
-  }
+  if ("error" in limits) return usage(limits.error);
   infos.push(...limits.infos);
   if (dropped.rootWarning) criticals.push(dropped.rootWarning);
 
@@ -78,12 +79,102 @@ export async function runDaemon(options: RunOptions): Promise<number> {
   try {
     log = openLog(s);
   } catch (error) {
-    options.stderr(
-      `Error: could not open the log file ${s.logfile}: ${(error as Error).message}\nFor help, use stewardd -h\n`,
-    );
-    return 2;
+    return usage(`could not open the log file ${s.logfile}: ${(error as Error).message}`);
   }
   logStartupMessages(log, config, criticals, infos);
+
+  let supervisor: Supervisor | null = null;
+  let shuttingDown = false;
+  let finish: (status: number) => void = () => {};
+  const control = new Control(() => supervisor!, options.env);
+  const registryFor = (c: Config) =>
+    new RpcRegistry(
+      c.rpcinterfaces.some((r) => r.name === "supervisor")
+        ? supervisorMethods({
+            control,
+            reread: options.reload,
+            shutdown: () => shutdown(null),
+            restart: () => restart(null),
+          })
+        : [],
+      {
+        onUnexpectedError: (error, method) =>
+          log.critical(`${method} raised an unexpected exception: ${String(error)}`),
+      },
+    );
+  let servers: RunningHttpServer[] = [];
+  const openServers = async (c: Config): Promise<string | null> => {
+    try {
+      servers = await openHttpServers(c.servers, { registry: registryFor(c), log, stderr: options.stderr });
+    } catch (error) {
+      return (error as Error).message;
+    }
+    for (const server of c.servers) {
+      for (const r of c.rpcinterfaces) log.info(`RPC interface '${r.name}' initialized`);
+      if (!server.username)
+        log.critical(`Server '${server.section}' running without any HTTP authentication checking`);
+    }
+    return null;
+  };
+  const closeServers = async () => {
+    await Promise.all(servers.map((server) => server.close(1000)));
+    servers = [];
+  };
+
+  const shutdown = (signal: string | null) => {
+    if (signal) log.warn(`received ${signal} indicating exit request`);
+    if (shuttingDown || !supervisor) return;
+    shuttingDown = true;
+    void supervisor.stopAll("SHUTDOWN").then(async () => {
+      await closeServers();
+      removePidfile(config.supervisord.pidfile, process.pid);
+      log.close();
+      for (const sig of [...EXIT_SIGNALS, "SIGHUP", "SIGUSR2"] as const) process.removeAllListeners(sig);
+      finish(0);
+    });
+  };
+  const restart = (signal: string | null) => {
+    if (shuttingDown || !supervisor) {
+      if (signal) log.warn(`ignored ${signal} indicating restart request (shutdown in progress)`);
+      return;
+    }
+    if (signal) log.warn(`received ${signal} indicating restart request`);
+    let next: Config;
+    try {
+      next = options.reload();
+    } catch (error) {
+      const message = isConfigError(error) ? error.issues.map((i) => i.message).join("; ") : String(error);
+      log.error(`not reloading: the configuration has errors, keeping the running one: ${message}`);
+      return;
+    }
+    shuttingDown = true;
+    void supervisor.stopAll("RESTARTING").then(async () => {
+      await closeServers();
+      config = next;
+      log.close();
+      log = openLog(config.supervisord);
+      logStartupMessages(log, config, [], []);
+      const failure = await openServers(config);
+      if (failure) {
+        log.critical(`could not reopen the HTTP servers after a reload: ${failure}`);
+        removePidfile(config.supervisord.pidfile, process.pid);
+        finish(2);
+        return;
+      }
+      supervisor = startSupervisor(config, log, options);
+      log.info(`supervisord started with pid ${process.pid}`);
+      shuttingDown = false;
+      supervisor.start();
+    });
+  };
+
+  // The HTTP servers come first: a second daemon on the same socket stops here, before it touches
+  // anything of the first one's (AUTO logs included).
+  const failure = await openServers(config);
+  if (failure) {
+    log.close();
+    return usage(failure);
+  }
   if (options.daemonized) {
     log.info("daemonizing the supervisord process");
     if (s.directory !== null) {
@@ -97,57 +188,16 @@ export async function runDaemon(options: RunOptions): Promise<number> {
     process.umask(s.umask);
   }
 
-  let supervisor: Supervisor;
   return new Promise<number>((resolve) => {
-    let shuttingDown = false;
-    const onExitSignal = (signal: string) => {
-      log.warn(`received ${signal} indicating exit request`);
-      if (shuttingDown) return;
-      shuttingDown = true;
-      void supervisor.stopAll("SHUTDOWN").then(() => {
-        removePidfile(config.supervisord.pidfile, process.pid);
-        log.close();
-        for (const sig of [...EXIT_SIGNALS, "SIGHUP", "SIGUSR2"] as const) process.removeAllListeners(sig);
-        resolve(0);
-      });
-    };
-    const onHangup = () => {
-      if (shuttingDown) {
-        log.warn("ignored SIGHUP indicating restart request (shutdown in progress)");
-        return;
-      }
-      log.warn("received SIGHUP indicating restart request");
-      let next: Config;
-      try {
-        next = options.reload();
-      } catch (error) {
-        const message = isConfigError(error) ? error.issues.map((i) => i.message).join("; ") : String(error);
-        log.error(`not reloading: the configuration has errors, keeping the running one: ${message}`);
-        return;
-      }
-      shuttingDown = true;
-      void supervisor.stopAll("RESTARTING").then(() => {
-        config = next;
-        log.close();
-        log = openLog(config.supervisord);
-        logStartupMessages(log, config, [], []);
-        supervisor = startSupervisor(config, log, options);
-        log.info(`supervisord started with pid ${process.pid}`);
-        shuttingDown = false;
-        supervisor.start();
-      });
-    };
-    const onUsr2 = () => {
+    finish = resolve;
+    for (const sig of EXIT_SIGNALS) process.on(sig, () => shutdown(sig));
+    process.on("SIGHUP", () => restart("SIGHUP"));
+    process.on("SIGUSR2", () => {
       log.info("received SIGUSR2 indicating log reopen request");
       log.reopen();
-      supervisor.reopenLogs();
+      supervisor?.reopenLogs();
       log.info("supervisord logreopen");
-    };
-    for (const sig of EXIT_SIGNALS) process.on(sig, () => onExitSignal(sig));
-    process.on("SIGHUP", onHangup);
-    process.on("SIGUSR2", onUsr2);
-
-    // Handlers first (as supervisord installs them before it starts anything), then the processes.
+    });
     supervisor = startSupervisor(config, log, options);
     if (!writePidfile(s.pidfile, process.pid)) log.critical(`could not write pidfile ${s.pidfile}`);
     log.info(`supervisord started with pid ${process.pid}`);

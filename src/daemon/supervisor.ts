@@ -16,6 +16,12 @@ export interface GroupRuntime {
   readonly runners: readonly ProcessRunner[];
 }
 
+export type TransitionListener = (
+  runner: ProcessRunner,
+  from: ProcessStateName,
+  to: ProcessStateName,
+) => void;
+
 export interface SupervisorDeps {
   readonly spawner: ProcessSpawner;
   readonly log: MainLog;
@@ -33,6 +39,7 @@ export class Supervisor {
   #stopped: (() => void) | null = null;
   #reportTimer: NodeJS.Timeout | null = null;
   #syslog: UnixSyslog | null = null;
+  readonly #listeners = new Set<TransitionListener>();
 
   constructor(config: Config, deps: SupervisorDeps) {
     this.#config = config;
@@ -127,8 +134,46 @@ export class Supervisor {
     done();
   }
 
-  #onTransition(_runner: ProcessRunner, _from: ProcessStateName, _to: ProcessStateName): void {
+  #onTransition(runner: ProcessRunner, from: ProcessStateName, to: ProcessStateName): void {
+    for (const listener of [...this.#listeners]) listener(runner, from, to);
     if (this.#stopped !== null) queueMicrotask(() => this.#advanceShutdown());
+  }
+
+  /** Calls `listener` after every state change; returns the unsubscribe function. */
+  onTransition(listener: TransitionListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** The daemon's main log. */
+  get log(): MainLog {
+    return this.#deps.log;
+  }
+
+  /** The configuration this daemon runs (a reload replaces it). */
+  get config(): Config {
+    return this.#config;
+  }
+
+  group(name: string): GroupRuntime | undefined {
+    return this.groups.find((g) => g.config.name === name);
+  }
+
+  /** Adds a group (from `addProcessGroup`), ordered by priority after equal ones, and autostarts it. */
+  addGroup(config: GroupConfig): GroupRuntime {
+    const runtime = this.#createGroup(config);
+    const at = this.groups.findIndex((g) => g.config.priority > config.priority);
+    this.groups.splice(at < 0 ? this.groups.length : at, 0, runtime);
+    for (const runner of runtime.runners) runner.dispatch({ kind: "evaluate" });
+    return runtime;
+  }
+
+  /** Removes a group whose processes are all stopped. */
+  removeGroup(name: string): void {
+    const index = this.groups.findIndex((g) => g.config.name === name);
+    if (index < 0) return;
+    for (const runner of this.groups[index]!.runners) runner.dispose();
+    this.groups.splice(index, 1);
   }
 
   /** SIGUSR2: reopen every child log file (the main log is reopened by the caller). */
