@@ -1,10 +1,11 @@
 /** `[inet_http_server*]` and `[unix_http_server*]` → ServerConfig, inet first, as supervisord does. Pure. */
 import type { BuildContext } from "./build-context.js";
-import { rewrap, toInetAddress, toOctal, toUserGroup } from "./convert.js";
+import { rewrap, toBoolean, toInetAddress, toOctal, toUserGroup } from "./convert.js";
 import { sectionNames } from "./ini.js";
 import { normalizePath } from "./py-path.js";
 import { pyStrip } from "./py-text.js";
 import type { OptionReader } from "./reader.js";
+import { SCHEMA } from "./schema.js";
 import type { InetServerConfig, ServerConfig, UnixServerConfig } from "./types.js";
 
 function serverName(section: string): string | null {
@@ -56,7 +57,21 @@ export function buildServers(reader: OptionReader, ctx: BuildContext): ServerCon
         "write host:port",
       );
     }
-    inet.push({ kind: "inet_http_server", section, name: serverName(section), ...address, ...auth });
+    const allow_unauthenticated = reader.convert(
+      SCHEMA.inetHttpServer,
+      section,
+      "allow_unauthenticated",
+      toBoolean,
+      false,
+    );
+    inet.push({
+      kind: "inet_http_server",
+      section,
+      name: serverName(section),
+      ...address,
+      ...auth,
+      allow_unauthenticated,
+    });
   }
   const unix: UnixServerConfig[] = [];
   for (const section of sections.filter((s) => s.startsWith("unix_http_server"))) {

@@ -133,6 +133,13 @@ const INET_HTTP_SERVER: SectionSpec = {
   options: [
     o("port", "inet address", null, "`ENV_*`", "`host:port`, `:port`, `*:port` or `port`.", true),
     ...SERVER_AUTH,
+    o(
+      "allow_unauthenticated",
+      "boolean",
+      "false",
+      "`ENV_*`",
+      "Steward only: allow this server on a non-loopback address without username and password (refused otherwise).",
+    ),
   ],
 };
 

@@ -37,6 +37,8 @@ interface ServerBase {
 
 export interface InetServerConfig extends ServerBase {
   readonly kind: "inet_http_server";
+  /** Steward's extension: listen beyond loopback without credentials. */
+  readonly allow_unauthenticated: boolean;
   /** Lower-cased; "" means every interface. */
   readonly host: string;
   readonly port: number;

@@ -89,12 +89,10 @@ function unixConfig(file: string, extra: Partial<UnixServerConfig> = {}): UnixSe
   };
 }
 
-function inetConfig(
-  host: string,
-  extra: Partial<InetServerConfig> & { allow_unauthenticated?: boolean } = {},
-) {
-  const config: InetServerConfig & { allow_unauthenticated?: boolean } = {
+function inetConfig(host: string, extra: Partial<InetServerConfig> = {}) {
+  const config: InetServerConfig = {
     kind: "inet_http_server",
+    allow_unauthenticated: false,
     section: "inet_http_server",
     name: null,
     username: null,
