@@ -12,6 +12,7 @@ import { RpcRegistry } from "../rpc/registry.js";
 import { openHttpServers, type RunningHttpServer } from "../rpc/server.js";
 import type { ProcessSpawner } from "./child-handle.js";
 import { Control } from "./control.js";
+import { logtailRoutes } from "./logtail.js";
 import { livePidfileOwner, removePidfile, writePidfile } from "./pidfile.js";
 import { dropPrivileges } from "./privileges.js";
 import { raiseLimits } from "./rlimits.js";
@@ -105,7 +106,12 @@ export async function runDaemon(options: RunOptions): Promise<number> {
   let servers: RunningHttpServer[] = [];
   const openServers = async (c: Config): Promise<string | null> => {
     try {
-      servers = await openHttpServers(c.servers, { registry: registryFor(c), log, stderr: options.stderr });
+      servers = await openHttpServers(c.servers, {
+        registry: registryFor(c),
+        log,
+        stderr: options.stderr,
+        routes: logtailRoutes(() => supervisor!),
+      });
     } catch (error) {
       return (error as Error).message;
     }

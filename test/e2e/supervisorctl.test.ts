@@ -1,6 +1,6 @@
 /** The stock supervisorctl (Debian's supervisor 4.2.5) drives stewardd over its unix socket. */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { type Daemon, startDaemon } from "../helpers/daemon.js";
@@ -75,6 +75,33 @@ describe("stock supervisorctl against stewardd", () => {
     r = ctl(d, "update");
     assert.equal(r.out, "b: added process group\n");
     await d.waitFor(/success: b entered RUNNING/);
+    await d.stop();
+  });
+
+  test("tail -f follows the program's output through /logtail", async (t) => {
+    const d = await withControl(
+      t,
+      "[program:ticker]\ncommand=/bin/sh -c 'i=0; while :; do i=$((i+1)); echo tick $i; sleep 0.1; done'\nstartsecs=0\n",
+    );
+    await d.waitFor(/success: ticker/);
+    const tail = spawn("supervisorctl", ["-c", d.conf, "tail", "-f", "ticker"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    t.after(() => tail.kill("SIGKILL"));
+    const seen = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      const timer = setTimeout(() => reject(new Error(`no growing output: ${out}`)), 15000);
+      tail.stdout.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+        const ticks = [...out.matchAll(/tick (\d+)/g)].map((m) => Number(m[1]));
+        if (ticks.length >= 2 && ticks.at(-1)! > ticks[0]! + 2) {
+          clearTimeout(timer);
+          resolve(out);
+        }
+      });
+    });
+    assert.match(seen, /==> Press Ctrl-C to exit <==/);
+    tail.kill("SIGINT");
     await d.stop();
   });
 });
