@@ -244,7 +244,9 @@ export class ProcessRunner {
     closed: () => boolean,
   ): void {
     const started = this.#deps.now();
-    let seen = -1;
+    // Output already in the pipes is read in the same poll phase that reports the exit, so one
+    // event-loop turn without new data means they are drained (a grandchild may keep them open).
+    let seen = received();
     const check = () => {
       if (closed() || received() === seen || this.#deps.now() - started > DRAIN_LIMIT_MS) {
         this.#child = null;
