@@ -1,9 +1,19 @@
 /**
- * stewardctl's entry point. This release has the command line (help, version); the commands
- * that talk to the daemon arrive with the control-plane issue, and stewardctl says so.
+ * stewardctl: supervisorctl's command line (options, config search, `[supervisorctl]`), then one
+ * command (its exit status) or the interactive shell (exit 0). IO shell around the commands.
  */
+import { existsSync } from "node:fs";
+import type { Interface } from "node:readline";
 import type { CliIo } from "../cli/io.js";
+import { type CtlOptions, DEFAULT_CTL_OPTIONS, loadCtlConfig } from "../config/load-ctl.js";
+import { findConfigFile } from "../config/search-path.js";
+import { isConfigError } from "../errors.js";
 import { STEWARD_VERSION } from "../version.js";
+import { runLine } from "./dispatch.js";
+import { parseCtlArgs } from "./options.js";
+import { CtlSession, type SessionIo } from "./session.js";
+import { InterruptHub, processSessionIo } from "./session-io.js";
+import { runShell } from "./shell.js";
 
 export const CTL_HELP = `stewardctl -- control applications run by stewardd or supervisord from the cmd line.
 
@@ -18,6 +28,7 @@ Options:
 -u/--username USERNAME -- username to use for authentication with server
 -p/--password PASSWORD -- password to use for authentication with server
 -r/--history-file -- keep a readline history (if readline is available)
+--json -- print status, avail, pid and start/stop/restart results as JSON
 --version -- print the stewardctl version and exit
 
 action [arguments] -- see below
@@ -28,15 +39,75 @@ interactively is started.  Use the action "help" to find out about available
 actions.
 `;
 
-export function ctlMain(args: string[], io: CliIo, argv0 = "stewardctl"): number {
-  if (args.includes("-h") || args.includes("--help") || args.includes("-?")) {
-    io.stdout(CTL_HELP.replace("%s", argv0));
+/** Overrides for tests: the session's IO (a fake server) and the shell's streams. */
+export interface CtlMainHooks {
+  readonly sessionIo?: SessionIo;
+  readonly shellStreams?: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; terminal: boolean };
+}
+
+function usage(io: CliIo, argv0: string, message: string): number {
+  io.stderr(`Error: ${message}\nFor help, use ${argv0} -h\n`);
+  return 2;
+}
+
+export async function ctlMain(
+  args: string[],
+  io: CliIo,
+  argv0 = "stewardctl",
+  hooks: CtlMainHooks = {},
+): Promise<number> {
+  const parsed = parseCtlArgs(args);
+  if (parsed.kind === "help") {
+    io.stdout(`${CTL_HELP.replace("%s", argv0)}\n`);
     return 0;
   }
-  if (args.includes("--version")) {
+  if (parsed.kind === "version") {
     io.stdout(`${STEWARD_VERSION}\n`);
     return 0;
   }
-  io.stderr("stewardctl: the control client is not built yet (see issue #4); use supervisorctl meanwhile.\n");
-  return 2;
+  if (parsed.kind === "usage") return usage(io, argv0, parsed.message);
+  const a = parsed.args;
+  let file = a.configfile;
+  if (file === null) {
+    const found = findConfigFile(argv0, (p) => existsSync(p));
+    file = "file" in found ? found.file : null;
+  }
+  let config: CtlOptions = DEFAULT_CTL_OPTIONS;
+  if (file !== null) {
+    try {
+      config = loadCtlConfig({ file, env: io.env, cwd: io.cwd });
+    } catch (error) {
+      if (isConfigError(error)) return usage(io, argv0, error.issues[0]?.message ?? error.message);
+      throw error;
+    }
+  }
+  const hub = new InterruptHub();
+  const shell: { rl: Interface | null } = { rl: null };
+  const session = new CtlSession(
+    {
+      serverurl: a.serverurl ?? config.serverurl,
+      username: a.username ?? config.username,
+      password: a.password ?? config.password,
+      prompt: config.prompt,
+      history_file: config.history_file,
+      interactive: a.interactive,
+      json: a.json,
+    },
+    hooks.sessionIo ?? processSessionIo(io, hub, shell),
+  );
+  try {
+    if (a.command !== null) {
+      await runLine(session, a.command);
+      return session.exitStatus;
+    }
+    const streams = hooks.shellStreams ?? {
+      input: process.stdin,
+      output: process.stdout,
+      terminal: process.stdin.isTTY === true && process.stdout.isTTY === true,
+    };
+    await runShell(session, streams, hub, shell);
+    return 0;
+  } finally {
+    session.close();
+  }
 }

@@ -1,0 +1,93 @@
+/**
+ * The structs supervisord answers with, read from XML-RPC values with the fields the ctl uses.
+ * A field of the wrong type reads as empty rather than failing: the ctl prints what it got. Pure.
+ */
+import type { XmlRpcValue } from "../rpc/values.js";
+import { isStruct } from "../rpc/values.js";
+
+/** `getProcessInfo` (the fields the ctl reads, plus everything else as sent). */
+export interface ProcessInfo {
+  readonly name: string;
+  readonly group: string;
+  readonly statename: string;
+  readonly state: number;
+  readonly description: string;
+  readonly pid: number;
+  readonly raw: { readonly [key: string]: XmlRpcValue };
+}
+
+/** One entry of a group/all result (`startProcessGroup`, `stopAllProcesses`, …). */
+export interface ActionResult {
+  readonly name: string;
+  readonly group: string;
+  readonly status: number;
+  readonly description: string;
+}
+
+/** One entry of `getAllConfigInfo`. */
+export interface ConfigInfo {
+  readonly name: string;
+  readonly group: string;
+  readonly inuse: boolean;
+  readonly autostart: boolean;
+  readonly group_prio: number;
+  readonly process_prio: number;
+  readonly raw: { readonly [key: string]: XmlRpcValue };
+}
+
+type Struct = { readonly [key: string]: XmlRpcValue };
+
+const str = (s: Struct, k: string): string => (typeof s[k] === "string" ? (s[k] as string) : "");
+const num = (s: Struct, k: string): number => (typeof s[k] === "number" ? (s[k] as number) : 0);
+const bool = (s: Struct, k: string): boolean => s[k] === true || s[k] === 1;
+
+function structs(value: XmlRpcValue): Struct[] {
+  return Array.isArray(value) ? value.filter(isStruct) : [];
+}
+
+export function toProcessInfo(value: XmlRpcValue): ProcessInfo {
+  const s: Struct = isStruct(value) ? value : {};
+  return {
+    name: str(s, "name"),
+    group: str(s, "group"),
+    statename: str(s, "statename"),
+    state: num(s, "state"),
+    description: str(s, "description"),
+    pid: num(s, "pid"),
+    raw: s,
+  };
+}
+
+export function toProcessInfos(value: XmlRpcValue): ProcessInfo[] {
+  return structs(value).map(toProcessInfo);
+}
+
+export function toActionResults(value: XmlRpcValue): ActionResult[] {
+  return structs(value).map((s) => ({
+    name: str(s, "name"),
+    group: str(s, "group"),
+    status: num(s, "status"),
+    description: str(s, "description"),
+  }));
+}
+
+export function toConfigInfos(value: XmlRpcValue): ConfigInfo[] {
+  return structs(value).map((s) => ({
+    name: str(s, "name"),
+    group: str(s, "group"),
+    inuse: bool(s, "inuse"),
+    autostart: bool(s, "autostart"),
+    group_prio: num(s, "group_prio"),
+    process_prio: num(s, "process_prio"),
+    raw: s,
+  }));
+}
+
+/** An XML-RPC value as JSON: dates as their text, byte strings as UTF-8 text. */
+export function toJson(value: XmlRpcValue): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map(toJson);
+  if (value instanceof Uint8Array) return Buffer.from(value).toString("utf8");
+  if ("value" in value && !isStruct(value)) return (value as { value: unknown }).value;
+  return Object.fromEntries(Object.entries(value as Struct).map(([k, v]) => [k, toJson(v)]));
+}
