@@ -194,8 +194,14 @@ export async function runDaemon(options: RunOptions): Promise<number> {
     process.umask(s.umask);
   }
 
+  // Signal handlers do not keep Node's event loop alive: with no program and no server the daemon
+  // would simply exit. One ref'd handle holds it until shutdown (it never fires: no polling).
+  const keepAlive = setInterval(() => {}, 2 ** 31 - 1);
   return new Promise<number>((resolve) => {
-    finish = resolve;
+    finish = (status) => {
+      clearInterval(keepAlive);
+      resolve(status);
+    };
     for (const sig of EXIT_SIGNALS) process.on(sig, () => shutdown(sig));
     process.on("SIGHUP", () => restart("SIGHUP"));
     process.on("SIGUSR2", () => {

@@ -222,3 +222,14 @@ describe("exit detection", () => {
     await d.stop();
   });
 });
+
+describe("an idle daemon", () => {
+  test("with no programs and no servers it keeps running until told to stop", async (t) => {
+    const d = startDaemon(t, "");
+    await d.waitFor(/supervisord started with pid/);
+    d.proc.kill("SIGUSR2");
+    await d.waitFor(/supervisord logreopen/);
+    assert.equal(d.proc.exitCode, null);
+    assert.equal(await d.stop(), 0);
+  });
+});
