@@ -107,13 +107,6 @@ export function supervisorMethods(hooks: NamespaceHooks): RpcMethod[] {
   const methods: RpcMethod[] = [
     m("getAPIVersion", [], "string", "Return the version of the RPC API used by supervisord", () => "3.0"),
     m(
-      "getVersion",
-      [],
-      "string",
-      "Return the version of the RPC API used by supervisord (alias of getAPIVersion)",
-      () => "3.0",
-    ),
-    m(
       "getSupervisorVersion",
       [],
       "string",
@@ -137,13 +130,6 @@ export function supervisorMethods(hooks: NamespaceHooks): RpcMethod[] {
       [p("offset", "int"), p("length", "int")],
       "string",
       "Read length bytes from the main log starting at offset",
-      ([o, l]) => readLogFile(control.supervisor.config.supervisord.logfile, o as number, l as number),
-    ),
-    m(
-      "readMainLog",
-      [p("offset", "int"), p("length", "int")],
-      "string",
-      "Read length bytes from the main log starting at offset (alias)",
       ([o, l]) => readLogFile(control.supervisor.config.supervisord.logfile, o as number, l as number),
     ),
     m("clearLog", [], "boolean", "Clear the main log.", () => {
@@ -327,17 +313,6 @@ export function supervisorMethods(hooks: NamespaceHooks): RpcMethod[] {
         return true;
       },
     ),
-    m(
-      "clearProcessLog",
-      [NAME],
-      "boolean",
-      "Clear the stdout and stderr logs for the named process (alias).",
-      ([name]) => {
-        const { runner } = control.findProcess(name as string);
-        clearLogs(runner);
-        return true;
-      },
-    ),
     m("clearAllProcessLogs", [], "array", "Clear all process log files", async () =>
       results(
         await control.each(control.targets(), (r) => {
@@ -371,7 +346,24 @@ export function supervisorMethods(hooks: NamespaceHooks): RpcMethod[] {
       },
     ),
   ];
-  return methods;
+  return withAliases(methods);
+}
+
+/** supervisord's alias → method names: the same method under a second name. */
+const ALIASES: Readonly<Record<string, string>> = {
+  getVersion: "getAPIVersion",
+  readMainLog: "readLog",
+  readProcessLog: "readProcessStdoutLog",
+  tailProcessLog: "tailProcessStdoutLog",
+  clearProcessLog: "clearProcessLogs",
+};
+
+function withAliases(methods: RpcMethod[]): RpcMethod[] {
+  const aliases = Object.entries(ALIASES).map(([alias, target]) => {
+    const method = methods.find((x) => x.name === `supervisor.${target}`)!;
+    return { ...method, name: `supervisor.${alias}`, help: `${method.help}\n\n(alias of ${target})` };
+  });
+  return [...methods, ...aliases];
 }
 
 /** clearProcessLogs: remove and reopen the open log files (supervisord: a no-op when not running). */
@@ -413,13 +405,6 @@ function logMethods(
       read("stdout"),
     ),
     m(
-      "readProcessLog",
-      range,
-      "string",
-      "Read length bytes from name's stdout log starting at offset (alias)",
-      read("stdout"),
-    ),
-    m(
       "readProcessStderrLog",
       range,
       "string",
@@ -431,13 +416,6 @@ function logMethods(
       range,
       "array",
       "Provides a more efficient way to tail the (stdout) log than readProcessStdoutLog.",
-      tail("stdout"),
-    ),
-    m(
-      "tailProcessLog",
-      range,
-      "array",
-      "Tail the stdout log (alias of tailProcessStdoutLog)",
       tail("stdout"),
     ),
     m(
