@@ -2,8 +2,11 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, test } from "node:test";
+import { RpcClient } from "../../src/rpc/client.js";
 import { type Daemon, startDaemon } from "../helpers/daemon.js";
+import { FIXTURES } from "../helpers/paths.js";
 
 function ctl(d: Daemon, ...args: string[]) {
   const r = spawnSync("supervisorctl", ["-c", d.conf, ...args], { encoding: "utf8", timeout: 30000 });
@@ -102,6 +105,18 @@ describe("stock supervisorctl against stewardd", () => {
     });
     assert.match(seen, /==> Press Ctrl-C to exit <==/);
     tail.kill("SIGINT");
+    await d.stop();
+  });
+
+  test("system.listMethods and every methodSignature are supervisord 4.2.5's", async (t) => {
+    const d = await withControl(t, "");
+    const wire = JSON.parse(readFileSync(join(FIXTURES, "rpc/wire/supervisor-methods.json"), "utf8"));
+    const client = new RpcClient({ serverurl: `unix://${d.dir}/stewardd.sock` });
+    t.after(() => client.close());
+    assert.deepEqual(await client.call("system.listMethods"), wire.listMethods);
+    for (const [name, signature] of Object.entries(wire.signatures)) {
+      assert.deepEqual(await client.call("system.methodSignature", [name]), signature, name);
+    }
     await d.stop();
   });
 });
