@@ -1,0 +1,341 @@
+/**
+ * The results as rows (scenario, supervisord, stewardd, ratio, target, met), printed as a text table
+ * and written as markdown (docs/benchmarks.md), with the automatic checks: lost bytes, processes left
+ * behind, forced kills, errors, missed targets.
+ */
+const MiB = 1048576;
+
+const ms = (v) => `${v.toFixed(v < 10 ? 3 : v < 100 ? 1 : 0)} ms`;
+const sec = (v) => `${v.toFixed(3)} s`;
+const mib = (v) => `${(v / MiB).toFixed(1)} MiB`;
+const cpu = (v) => `${v.toFixed(2)} s`;
+const bytes = (v) => (v === 0 ? "0" : `${v} (${(v / MiB).toFixed(2)} MiB)`);
+const plain = (v) => String(v);
+
+function ratio(sup, stw) {
+  if (!Number.isFinite(sup) || !Number.isFinite(stw) || sup === 0) return "—";
+  return `${(stw / sup).toFixed(stw / sup < 0.1 ? 3 : 2)}×`;
+}
+
+/** The table's rows for these parameters. `get(result of one daemon for the scenario)`. */
+export function rowDefinitions(P) {
+  const N = P.programs;
+  const logLabel = P.logBytes === 512 * MiB ? "512 MiB" : mib(P.logBytes);
+  const rows = [
+    {
+      scenario: "respawn",
+      label: `crash → respawn, median of ${P.kills} SIGKILLs (kill → new pid)`,
+      get: (r) => r.medianMs,
+      fmt: ms,
+      target: "median ≤ 2 ms",
+      absolute: true,
+      met: (_s, w) => w <= 2,
+    },
+    {
+      scenario: "respawn",
+      label: "crash → respawn, p95",
+      get: (r) => r.p95Ms,
+      fmt: ms,
+      target: "—",
+    },
+    {
+      scenario: "start",
+      label: `start ${N} programs to RUNNING, startsecs=0`,
+      get: (r) => r.s0.readyS,
+      fmt: sec,
+      target: "≥ 4× faster (ratio ≤ 0.25)",
+      met: (s, w) => s / w >= 4,
+    },
+    {
+      scenario: "start",
+      label: `start ${N} programs to RUNNING, startsecs=1`,
+      get: (r) => r.s1.readyS,
+      fmt: sec,
+      target: "≤ 1.25 s",
+      absolute: true,
+      met: (_s, w) => w <= 1.25,
+    },
+    {
+      scenario: "stop",
+      label: `stop ${N} programs ignoring SIGTERM, stopwaitsecs=${P.stopwaitsecs}`,
+      get: (r) => r.totalS,
+      fmt: sec,
+      target: `≤ ${(P.stopwaitsecs + 0.1).toFixed(1)} s`,
+      absolute: true,
+      met: (_s, w) => w <= P.stopwaitsecs + 0.1,
+    },
+  ];
+  for (const [key, name] of [
+    ["plain", "no rotation"],
+    ["rotating", `rotation ${P.logMaxBytes} × ${P.logBackups}`],
+  ]) {
+    rows.push(
+      {
+        scenario: "logs",
+        label: `log ${logLabel} to stdout_logfile, ${name}: wall time`,
+        get: (r) => r[key].wallS,
+        fmt: sec,
+        cell: (r) => `${sec(r[key].wallS)} (${r[key].mibPerS.toFixed(0)} MiB/s)`,
+        target: "throughput ≥ supervisord's",
+        met: (s, w) => w <= s,
+      },
+      {
+        scenario: "logs",
+        label: `log ${logLabel}, ${name}: daemon CPU`,
+        get: (r) => r[key].cpuS,
+        fmt: cpu,
+        target: "≤ supervisord's",
+        met: (s, w) => w <= s,
+      },
+      {
+        scenario: "logs",
+        label: `log ${logLabel}, ${name}: bytes lost`,
+        get: (r) => r[key].lostBytes,
+        fmt: bytes,
+        noRatio: true,
+        target: "0",
+        absolute: true,
+        met: (_s, w) => w === 0,
+      },
+    );
+  }
+  rows.push(
+    {
+      scenario: "rss",
+      label: "daemon RSS idle, 0 programs",
+      get: (r) => (r.idle0.error ? Number.NaN : r.idle0.rssBytes),
+      cell: (r) => (r.idle0.error ? "error" : mib(r.idle0.rssBytes)),
+      fmt: mib,
+      target: "shown beside supervisord's",
+    },
+    {
+      scenario: "rss",
+      label: `daemon RSS idle, ${N} programs`,
+      get: (r) => (r.idleN.error ? Number.NaN : r.idleN.rssBytes),
+      cell: (r) => (r.idleN.error ? "error" : mib(r.idleN.rssBytes)),
+      fmt: mib,
+      target: "shown beside supervisord's",
+    },
+  );
+  return rows;
+}
+
+/** Informational figures (no target). */
+export function detailDefinitions(P) {
+  const N = P.programs;
+  return [
+    {
+      scenario: "respawn",
+      label: "kill → new pid has exec'd `sleep`, median / p95",
+      cell: (r) => `${ms(r.execMedianMs)} / ${ms(r.execP95Ms)}`,
+    },
+    {
+      scenario: "respawn",
+      label: "kill → new pid, min / max",
+      cell: (r) => `${ms(r.minMs)} / ${ms(r.maxMs)}`,
+    },
+    {
+      scenario: "start",
+      label: "launch → `supervisord started with pid` line (daemon start-up), startsecs=0 / 1 runs",
+      cell: (r) => `${sec(r.s0.startedS)} / ${sec(r.s1.startedS)}`,
+    },
+    {
+      scenario: "start",
+      label: `start ${N}: all \`spawned:\` lines, startsecs=0 / 1`,
+      cell: (r) => `${sec(r.s0.spawnedS)} / ${sec(r.s1.spawnedS)}`,
+    },
+    {
+      scenario: "start",
+      label: `SIGTERM → exit with ${N} TERM-respecting programs in ${N} groups (after the startsecs=0 run)`,
+      cell: (r) => sec(r.s0.shutdownS),
+    },
+    {
+      scenario: "start",
+      label: "start: each run, startsecs=0 / 1",
+      cell: (r) =>
+        `${r.s0.runs.map((x) => x.readyS.toFixed(2)).join(", ")} / ${r.s1.runs.map((x) => x.readyS.toFixed(2)).join(", ")} s`,
+    },
+    {
+      scenario: "stop",
+      label: "stop: each run",
+      cell: (r) => `${r.runs.map((x) => x.totalS.toFixed(3)).join(", ")} s`,
+    },
+    {
+      scenario: "stop",
+      label: "stop: SIGTERM → daemon exited / → last child gone",
+      cell: (r) => `${sec(r.daemonExitS)} / ${sec(r.childrenGoneS)}`,
+    },
+    {
+      scenario: "stop",
+      label: "stop: children ignoring TERM / `killing … with SIGKILL` lines / `stopped:` lines",
+      cell: (r) => `${r.ignoring} / ${r.killedLines} / ${r.stoppedLines}`,
+    },
+    {
+      scenario: "logs",
+      label: "log, no rotation: exit line → last byte on disk; files",
+      cell: (r) => `${r.plain.exitToDiskMs === null ? "never" : ms(r.plain.exitToDiskMs)}; ${r.plain.files}`,
+    },
+    {
+      scenario: "logs",
+      label: "log, rotation: exit line → last byte on disk; files",
+      cell: (r) =>
+        `${r.rotating.exitToDiskMs === null ? "never" : ms(r.rotating.exitToDiskMs)}; ${r.rotating.files}`,
+    },
+    { scenario: "logs", label: "log: the exit line", cell: (r) => r.plain.exitLine ?? "none" },
+    {
+      scenario: "logs",
+      label: "log: wall time of each run, no rotation / rotation",
+      cell: (r) =>
+        `${r.plain.runs.map((x) => x.wallS.toFixed(2)).join(", ")} / ${r.rotating.runs.map((x) => x.wallS.toFixed(2)).join(", ")} s`,
+    },
+    {
+      scenario: "rss",
+      label: `daemon peak RSS (VmHWM), 0 / ${N} programs`,
+      cell: (r) =>
+        `${r.idle0.error ? "error" : mib(r.idle0.hwmBytes)} / ${r.idleN.error ? "error" : mib(r.idleN.hwmBytes)}`,
+    },
+    {
+      scenario: "rss",
+      label: `daemon threads, ${N} programs`,
+      cell: (r) => (r.idleN.error ? "error" : `${r.idleN.threads}`),
+    },
+  ].map((d) => ({ ...d, fmt: plain }));
+}
+
+function safe(fn, r) {
+  if (!r || r.error) return null;
+  try {
+    return fn(r);
+  } catch {
+    return null;
+  }
+}
+
+/** Turns results[scenario][daemon] into printable rows. */
+export function buildRows(P, results) {
+  const ran = (def) => results[def.scenario] !== undefined;
+  const main = rowDefinitions(P)
+    .filter(ran)
+    .map((def) => {
+      const sr = results[def.scenario]?.supervisord;
+      const wr = results[def.scenario]?.stewardd;
+      const s = safe(def.get, sr);
+      const w = safe(def.get, wr);
+      const cellOf = (r, v) => {
+        if (r === undefined) return "not run";
+        if (r.error) return "error";
+        if (def.cell) return safe(def.cell, r) ?? "n/a";
+        if (v === null || Number.isNaN(v)) return "n/a";
+        return def.fmt(v);
+      };
+      let met = "—";
+      if (def.met && w !== null && (s !== null || def.absolute)) met = def.met(s, w) ? "yes" : "no";
+      return {
+        label: def.label,
+        supervisord: cellOf(sr, s),
+        stewardd: cellOf(wr, w),
+        ratio: def.noRatio || s === null || w === null ? "—" : ratio(s, w),
+        target: def.target,
+        met,
+      };
+    });
+  const details = detailDefinitions(P)
+    .filter(ran)
+    .map((def) => {
+      const cellOf = (r) => (r === undefined ? "not run" : r.error ? "error" : (safe(def.cell, r) ?? "n/a"));
+      return {
+        label: def.label,
+        supervisord: cellOf(results[def.scenario]?.supervisord),
+        stewardd: cellOf(results[def.scenario]?.stewardd),
+      };
+    });
+  return { main, details };
+}
+
+/** Walks a result object for `shutdown` records (from every daemon run of the scenario). */
+function shutdowns(value, path = []) {
+  if (value === null || typeof value !== "object") return [];
+  const found = [];
+  for (const [k, v] of Object.entries(value)) {
+    if (k === "shutdown" && v && typeof v === "object") found.push({ path: path.join("."), ...v });
+    else if (k === "shutdowns" && Array.isArray(v))
+      for (const [i, x] of v.entries()) found.push({ path: [...path, `run ${i + 1}`].join("."), ...x });
+    else found.push(...shutdowns(v, [...path, k]));
+  }
+  return found;
+}
+
+/** Automatic checks, as sentences. */
+export function findings(P, results, rows) {
+  const out = [];
+  for (const [scenario, byDaemon] of Object.entries(results)) {
+    for (const [daemon, r] of Object.entries(byDaemon)) {
+      if (r.error) {
+        out.push(`**${daemon}, ${scenario}: failed** — ${r.error.split("\n")[0]}`);
+        continue;
+      }
+      for (const s of shutdowns(r)) {
+        const where = `${daemon}, ${scenario}${s.path ? ` (${s.path})` : ""}`;
+        if (s.forced)
+          out.push(`**${where}:** did not exit within the timeout after SIGTERM; killed with SIGKILL.`);
+        if (s.leftovers.length > 0) {
+          const list = s.leftovers
+            .slice(0, 5)
+            .map((l) => `${l.pid} ${l.comm}`)
+            .join(", ");
+          out.push(
+            `**${where}:** ${s.leftovers.length} process(es) it started were still running after it exited (${list}${s.leftovers.length > 5 ? ", …" : ""}).`,
+          );
+        }
+        if (s.exitSignal || (s.exitCode !== 0 && s.exitCode !== null && !s.forced))
+          out.push(`**${where}:** exited with ${s.exitSignal ?? `status ${s.exitCode}`} after SIGTERM.`);
+      }
+      if (scenario === "logs") {
+        for (const key of ["plain", "rotating"]) {
+          const x = r[key];
+          if (x && x.lostBytes !== 0)
+            out.push(
+              `**${daemon}, log ${key === "plain" ? "without" : "with"} rotation:** ${x.bytesOnDisk} of ${P.logBytes} bytes on disk — ${x.lostBytes > 0 ? `${x.lostBytes} bytes LOST` : `${-x.lostBytes} bytes too many`} (${x.files} file(s)).`,
+            );
+        }
+      }
+      for (const [part, x] of Object.entries(r))
+        if (x && typeof x === "object" && x.error)
+          out.push(`**${daemon}, ${scenario} (${part}): failed** — ${x.error.split("\n")[0]}`);
+      if (scenario === "respawn" && r.gaveUp > 0)
+        out.push(`**${daemon}, respawn:** logged \`gave up:\` ${r.gaveUp} time(s).`);
+      if (scenario === "stop" && r.ignoring < P.programs)
+        out.push(`**${daemon}, stop:** only ${r.ignoring} of ${P.programs} children ignored SIGTERM.`);
+    }
+  }
+  for (const row of rows.main)
+    if (row.met === "no")
+      out.push(`Target missed: ${row.label} — stewardd ${row.stewardd}, target ${row.target}.`);
+  return out;
+}
+
+function pad(text, width) {
+  const len = [...text].length;
+  return text + " ".repeat(Math.max(0, width - len));
+}
+
+export function textTable(headers, rows) {
+  const widths = headers.map((h, i) => Math.max([...h].length, ...rows.map((r) => [...r[i]].length)));
+  const line = (cells) => cells.map((c, i) => pad(c, widths[i])).join("  ");
+  return [line(headers), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+export function markdownTable(headers, rows) {
+  const esc = (s) => s.replaceAll("|", "\\|");
+  return [
+    `| ${headers.join(" | ")} |`,
+    `| ${headers.map(() => "---").join(" | ")} |`,
+    ...rows.map((r) => `| ${r.map(esc).join(" | ")} |`),
+  ].join("\n");
+}
+
+export const MAIN_HEADERS = ["scenario", "supervisord", "stewardd", "ratio", "target", "met"];
+export const DETAIL_HEADERS = ["detail", "supervisord", "stewardd"];
+
+export const mainCells = (r) => [r.label, r.supervisord, r.stewardd, r.ratio, r.target, r.met];
+export const detailCells = (r) => [r.label, r.supervisord, r.stewardd];
