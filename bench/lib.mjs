@@ -17,6 +17,7 @@ import {
   readSync,
   rmSync,
   statSync,
+  watch,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -598,9 +599,67 @@ export class Daemon {
   }
 
   /** Waits until the main log has `count` lines matching `re`; returns the time it was seen. */
-  async waitLog(re, count, timeoutMs, what = `${count} × ${re}`) {
-    await waitUntil(() => this.log.count(re) >= count, { what, timeoutMs, daemon: this, intervalMs: 1 });
-    return now();
+  /**
+   * Waits until the main log has `count` lines matching `re`; resolves with the time it was seen.
+   * All waiters of a daemon share one observer: inotify on the log file (sub-ms), plus a 5 ms poll
+   * until the file exists and as a fallback, so watching costs the machine next to nothing.
+   */
+  waitLog(re, count, timeoutMs, what = `${count} × ${re}`) {
+    return new Promise((resolve, reject) => {
+      this.#waiters.add({ re, count, resolve, reject, deadline: now() + timeoutMs, timeoutMs, what });
+      this.#checkWaiters();
+      if (this.#waiters.size > 0) this.#armWatch();
+    });
+  }
+
+  #waiters = new Set();
+  #fsWatcher = null;
+  #pollTimer = null;
+
+  #armWatch() {
+    this.#pollTimer ??= setInterval(() => this.#checkWaiters(), 5);
+    if (this.#fsWatcher === null) {
+      try {
+        this.#fsWatcher = watch(join(this.dir, "main.log"), () => this.#checkWaiters());
+        this.#fsWatcher.on("error", () => {});
+      } catch {
+        // not there yet: the poll keeps trying
+      }
+    }
+  }
+
+  #disarmWatch() {
+    if (this.#pollTimer !== null) clearInterval(this.#pollTimer);
+    this.#pollTimer = null;
+    this.#fsWatcher?.close();
+    this.#fsWatcher = null;
+  }
+
+  #checkWaiters() {
+    const t = now();
+    for (const w of [...this.#waiters]) {
+      let failure = null;
+      if (this.log.count(w.re) >= w.count) {
+        this.#waiters.delete(w);
+        w.resolve(t);
+        continue;
+      }
+      if (this.exited) {
+        try {
+          this.assertAlive(w.what);
+        } catch (error) {
+          failure = error;
+        }
+      } else if (t > w.deadline) {
+        failure = new Error(`timed out after ${(w.timeoutMs / 1000).toFixed(1)} s waiting for ${w.what}`);
+      }
+      if (failure) {
+        this.#waiters.delete(w);
+        w.reject(failure);
+      }
+    }
+    if (this.#waiters.size === 0) this.#disarmWatch();
+    else if (this.#fsWatcher === null) this.#armWatch();
   }
 
   cpuSeconds() {
@@ -641,6 +700,9 @@ export class Daemon {
     await sleep(50);
     const leftovers = taggedPids().map((pid) => ({ pid, comm: comm(pid) }));
     killTagged();
+    // Nobody waits any more: drop the waiters without settling them, stop watching.
+    this.#waiters.clear();
+    this.#disarmWatch();
     this.log.close();
     this.watcher?.close();
     return { stopMs, forced, leftovers, exitCode: this.exitCode, exitSignal: this.exitSignal };
@@ -648,6 +710,8 @@ export class Daemon {
 
   /** SIGKILL to the daemon's process group (it was started detached). */
   killNow() {
+    this.#waiters.clear();
+    this.#disarmWatch();
     if (this.exited || this.pid === undefined) return;
     for (const target of [-this.pid, this.pid]) {
       try {

@@ -29,6 +29,9 @@ async function once(kind, P, startsecs) {
   try {
     const started = daemon.waitLog(STARTED_RE, 1, P.timeoutMs, "the started line");
     const allSpawned = daemon.waitLog(SPAWNED_RE, P.programs, P.timeoutMs, `${P.programs} spawned: lines`);
+    // Settled later or dropped at stop(); never an unhandled rejection.
+    started.catch(() => {});
+    allSpawned.catch(() => {});
     const ready = await daemon.waitLog(SUCCESS_RE, P.programs, P.timeoutMs, `${P.programs} success: lines`);
     const spawned = await allSpawned;
     const running = daemon.watcher.alive().length;
