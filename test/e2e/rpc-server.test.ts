@@ -27,8 +27,6 @@ import { XmlRpcDateTime, type XmlRpcValue } from "../../src/rpc/values.js";
 import { FIXTURES, REPO_ROOT } from "../helpers/paths.js";
 
 const PYTHON = "/usr/bin/python3";
-const HAS_SUPERVISOR =
-  existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import supervisor.xmlrpc"]).status === 0;
 const IN_USE =
   "Another program is already listening on a port that one of our HTTP servers is configured to use.  Shut this program down first before starting supervisord.";
 const isRoot = process.getuid?.() === 0;
@@ -253,9 +251,7 @@ describe("unix socket", () => {
     );
   });
 
-  test("answers Python's xmlrpc.client through supervisor's SupervisorTransport", {
-    skip: !HAS_SUPERVISOR,
-  }, async (t) => {
+  test("answers Python's xmlrpc.client through supervisor's SupervisorTransport", {}, async (t) => {
     const file = join(tempDir(t), "s.sock");
     const { server } = await open(t, unixConfig(file));
     assert.deepEqual(await pythonClientAsync(server.url), PYTHON_EXPECTED);
@@ -356,7 +352,7 @@ function pythonClientAsync(serverurl: string, ...auth: string[]): Promise<Record
   });
 }
 
-describe("the stock supervisorctl", { skip: !existsSync(SUPERVISORCTL) }, () => {
+describe("the stock supervisorctl", () => {
   /** Two stand-in supervisor.* methods: enough for `status` (the real namespace comes later). */
   function statusOnly(): RpcRegistry {
     return new RpcRegistry([
@@ -437,10 +433,8 @@ describe("TCP", () => {
     assert.equal(denied.status, 401);
     const anonymous = await clientError(client(t, server.url).call("system.listMethods"));
     assert.equal(anonymous.code, "STEWARD_ERR_RPC_UNAUTHORIZED");
-    if (HAS_SUPERVISOR) {
-      assert.deepEqual(await pythonClientAsync(server.url, "user", "test"), PYTHON_EXPECTED);
-      assert.deepEqual(await pythonClientAsync(server.url, "user", "nope"), { protocolError: 401 });
-    }
+    assert.deepEqual(await pythonClientAsync(server.url, "user", "test"), PYTHON_EXPECTED);
+    assert.deepEqual(await pythonClientAsync(server.url, "user", "nope"), { protocolError: 401 });
   });
 
   test("without credentials beyond loopback: refused unless allow_unauthenticated = true", async (t) => {
