@@ -12,7 +12,7 @@ import {
 } from "./convert.js";
 import { parseKeyValuePairs } from "./py-shlex.js";
 import type { OptionReader } from "./reader.js";
-import { SCHEMA } from "./schema.js";
+import { defaultOf, SCHEMA } from "./schema.js";
 import type { SupervisordOptions } from "./types.js";
 
 const SECTION = "supervisord";
@@ -35,12 +35,7 @@ export function buildSupervisord(reader: OptionReader, ctx: BuildContext): Super
   const logfile_backups = read("logfile_backups", toInteger, 10);
   const loglevel = read<LogLevel>("loglevel", toLogLevel, "info");
   const pidfile = read("pidfile", (v) => toExistingDirpath(v, paths), "supervisord.pid");
-  const identifier = reader.get(
-    SECTION,
-    "identifier",
-    spec.options.find((o) => o.name === "identifier")!.default,
-    here,
-  ).value;
+  const identifier = reader.get(SECTION, "identifier", defaultOf(spec, "identifier"), here).value;
   const nodaemon = read("nodaemon", toBoolean, false);
   const silent = read("silent", toBoolean, false);
   const childlogdir = read("childlogdir", (v) => toExistingDirectory(v, paths), ctx.tempdir, ctx.tempdir);

@@ -3,7 +3,6 @@
  * (privileges, limits, main log, queued config messages, HTTP servers, AUTO log cleanup, groups,
  * pidfile, autostart), then signals and RPC requests until shutdown. Returns the exit status.
  */
-import { loadConfig } from "../config/load.js";
 import type { Config, SupervisordOptions } from "../config/types.js";
 import { isConfigError } from "../errors.js";
 import { cleanAutoLogs } from "../logs/auto-log.js";
@@ -229,5 +228,3 @@ function startSupervisor(config: Config, log: MainLog, options: RunOptions): Sup
   }
   return new Supervisor(config, { spawner: options.spawner, log, now: Date.now, env: options.env });
 }
-
-export { loadConfig };

@@ -29,9 +29,7 @@ import { type BoundSocket, listenUnix, unlinkBoundSocket } from "./unix-listen.j
  * A server section, with Steward's extension option for `[inet_http_server]`:
  * `allow_unauthenticated = true` lets it listen beyond loopback without a username and password.
  */
-export type ListenConfig =
-  | UnixServerConfig
-  | (InetServerConfig & { readonly allow_unauthenticated?: boolean });
+export type ListenConfig = UnixServerConfig | InetServerConfig;
 
 export interface HttpServerOptions extends Omit<RpcHttpOptions, "credentials"> {
   /** Where `Unlinking stale socket <file>` goes. @default process.stderr */
@@ -143,10 +141,7 @@ async function openUnix(config: UnixServerConfig, options: HttpServerOptions): P
   return { config, url: `unix://${config.file}`, server, close: closer(server, bound) };
 }
 
-async function openInet(
-  config: InetServerConfig & { readonly allow_unauthenticated?: boolean },
-  options: HttpServerOptions,
-): Promise<RunningHttpServer> {
+async function openInet(config: InetServerConfig, options: HttpServerOptions): Promise<RunningHttpServer> {
   const address = await resolveBindAddress(config.host);
   const authenticated = credentialsOf(config) !== null;
   if (!authenticated && !isLoopbackAddress(address) && config.allow_unauthenticated !== true) {
