@@ -30,6 +30,13 @@ export interface MainLogOptions {
   readonly echo?: EchoSink | null;
   /** @default () => new Date() */
   readonly now?: () => Date;
+  /**
+   * Write records at the end of the current task (a microtask) instead of at once, so the log's IO is
+   * off the path of whatever logged them (a respawn logs `exited:` before it spawns). Records keep their
+   * order and their timestamps; `flush()`, `reopen()`, `clear()`, `close()` and process exit write
+   * what is pending first. @default false
+   */
+  readonly deferWrites?: boolean;
 }
 
 export class MainLog {
@@ -39,6 +46,10 @@ export class MainLog {
   readonly #now: () => Date;
   #level: LevelName;
   #threshold: number;
+  readonly #deferWrites: boolean;
+  /** Formatted records not written yet (deferWrites). */
+  #pending: string[] = [];
+  readonly #flushPending = () => this.flush();
 
   constructor(options: MainLogOptions) {
     this.#file = options.file ?? null;
@@ -47,6 +58,8 @@ export class MainLog {
     this.#now = options.now ?? (() => new Date());
     this.#level = options.level;
     this.#threshold = LEVEL_NUMBERS[options.level];
+    this.#deferWrites = options.deferWrites ?? false;
+    if (this.#deferWrites) process.on("exit", this.#flushPending);
   }
 
   get level(): LevelName {
@@ -67,15 +80,9 @@ export class MainLog {
     if (LEVEL_NUMBERS[level] < this.#threshold) return;
     const date = this.#now();
     if (this.#file !== null || this.#echo !== null) {
-      const record = Buffer.from(formatRecord(date, level, message), "utf8");
-      if (this.#echo !== null) {
-        try {
-          this.#echo.write(record);
-        } catch {
-          // a closed stdout (EPIPE) must not stop the daemon
-        }
-      }
-      this.#file?.write(record);
+      const record = formatRecord(date, level, message);
+      if (!this.#deferWrites) this.#write([record]);
+      else if (this.#pending.push(record) === 1) queueMicrotask(this.#flushPending);
     }
     if (this.#syslog !== null) {
       for (const line of message.replace(/\n+$/, "").split("\n")) {
@@ -106,18 +113,43 @@ export class MainLog {
     this.log("blather", message);
   }
 
+  /** Writes the records that deferWrites holds back. */
+  flush(): void {
+    if (this.#pending.length === 0) return;
+    const records = this.#pending;
+    this.#pending = [];
+    this.#write(records);
+  }
+
+  /** The file gets each record in its own write (rotation is checked per record, as supervisord's
+   * handler does); the echo gets them in one. */
+  #write(records: readonly string[]): void {
+    if (this.#echo !== null) {
+      try {
+        this.#echo.write(Buffer.from(records.length === 1 ? records[0]! : records.join(""), "utf8"));
+      } catch {
+        // a closed stdout (EPIPE) must not stop the daemon
+      }
+    }
+    if (this.#file !== null) for (const record of records) this.#file.write(Buffer.from(record, "utf8"));
+  }
+
   /** SIGUSR2: reopen the logfile by name. */
   reopen(): void {
+    this.flush();
     this.#file?.reopen();
   }
 
   /** `clearLog()`: remove the logfile and reopen it; null when logging to syslog. */
   clear(): RemoveResult | null {
+    this.flush();
     return this.#file === null ? null : this.#file.clear();
   }
 
   /** Closes the logfile and the syslog connection it was given. */
   close(): void {
+    this.flush();
+    if (this.#deferWrites) process.removeListener("exit", this.#flushPending);
     this.#file?.close();
     this.#syslog?.close();
   }
@@ -135,6 +167,8 @@ export interface OpenMainLogOptions {
   readonly onError?: (error: Error) => void;
   /** Used when `logfile` is `syslog`. @default new UnixSyslog() */
   readonly syslog?: SyslogSink;
+  /** See MainLogOptions.deferWrites. @default false */
+  readonly deferWrites?: boolean;
 }
 
 /** Builds the main log from the `[supervisord]` options; throws if the logfile cannot be opened. */
@@ -153,5 +187,6 @@ export function openMainLog(options: OpenMainLogOptions): MainLog {
     syslog: toSyslog ? (options.syslog ?? new UnixSyslog()) : null,
     echo: options.echo ?? null,
     now: options.now,
+    deferWrites: options.deferWrites,
   });
 }

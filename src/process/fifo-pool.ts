@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const LOW_WATER = 48;
-const BATCH = 96;
+const BATCH = 192;
 
 /** FIFOs made by `mkfifo` in batches in a private directory, each used once. */
 export class FifoPool {
@@ -32,7 +32,10 @@ export class FifoPool {
     this.#base = base;
   }
 
-  /** `count` FIFO paths. Blocks on `mkfifo` only when the pool is dry; refills in the background. */
+  /**
+   * `count` FIFO paths. Blocks on `mkfifo` only when the pool is dry; otherwise a refill starts in the
+   * background once the caller's work is done (a `setImmediate`), so its fork never delays a spawn.
+   */
   take(count: number): string[] {
     if (this.#ready.length < count) {
       const paths = this.#paths(Math.max(BATCH, count + LOW_WATER));
@@ -42,15 +45,23 @@ export class FifoPool {
     const taken = this.#ready.splice(0, count);
     if (this.#ready.length < LOW_WATER && !this.#filling) {
       this.#filling = true;
-      const paths = this.#paths(BATCH);
-      const dir = this.#dir;
-      execFile("mkfifo", ["-m", "600", "--", ...paths], { env: MKFIFO_ENV }, (error) => {
-        this.#filling = false;
-        if (this.#dir !== dir) rmSync(dir!, { recursive: true, force: true });
-        else if (!error) this.#ready.push(...paths);
-      });
+      setImmediate(() => this.#refill());
     }
     return taken;
+  }
+
+  #refill(): void {
+    if (this.#dir === null) {
+      this.#filling = false;
+      return;
+    }
+    const paths = this.#paths(BATCH);
+    const dir = this.#dir;
+    execFile("mkfifo", ["-m", "600", "--", ...paths], { env: MKFIFO_ENV }, (error) => {
+      this.#filling = false;
+      if (this.#dir !== dir) rmSync(dir, { recursive: true, force: true });
+      else if (!error) this.#ready.push(...paths);
+    });
   }
 
   #paths(count: number): string[] {

@@ -118,3 +118,57 @@ test("the main log rotates and reopens like any RotatingFile", (t) => {
   assert.match(readFileSync(`${path}.1`, "utf8"), /message number 3/);
   assert.equal(readFileSync(path, "utf8"), `${TS} INFO after clear\n`);
 });
+
+test("deferWrites: records are written at the end of the task, in order, each with its own timestamp", async (t) => {
+  const path = join(tempDir(t), "supervisord.log");
+  const echo = collector();
+  let clock = NOW.getTime();
+  const log = openMainLog({
+    logfile: path,
+    maxBytes: 0,
+    backups: 0,
+    level: "info",
+    echo,
+    now: () => new Date(clock),
+    deferWrites: true,
+  });
+  t.after(() => log.close());
+  log.info("exited: a (exit status 1; not expected)");
+  clock += 1000;
+  log.info("spawned: 'a' with pid 42");
+  assert.equal(readFileSync(path, "utf8"), "", "nothing written synchronously");
+  assert.equal(echo.chunks.length, 0);
+  await Promise.resolve();
+  const expected =
+    `${TS} INFO exited: a (exit status 1; not expected)\n` +
+    `2026-11-28 13:25:38,123 INFO spawned: 'a' with pid 42\n`;
+  assert.equal(readFileSync(path, "utf8"), expected);
+  assert.equal(echo.chunks.length, 1, "the echo gets the batch in one write");
+  assert.equal(echo.text(), expected);
+});
+
+test("deferWrites: flush, reopen, clear and close write what is pending first", (t) => {
+  const dir = tempDir(t);
+  const path = join(dir, "supervisord.log");
+  const log = openMainLog({
+    logfile: path,
+    maxBytes: 0,
+    backups: 0,
+    level: "info",
+    now: () => NOW,
+    deferWrites: true,
+  });
+  log.info("one");
+  log.flush();
+  assert.equal(readFileSync(path, "utf8"), `${TS} INFO one\n`);
+  log.info("two");
+  renameSync(path, join(dir, "rotated.log"));
+  log.reopen();
+  assert.equal(readFileSync(join(dir, "rotated.log"), "utf8"), `${TS} INFO one\n${TS} INFO two\n`);
+  log.info("three");
+  log.clear();
+  assert.equal(readFileSync(path, "utf8"), "", "clearLog removes what was pending before it");
+  log.info("four");
+  log.close();
+  assert.equal(readFileSync(path, "utf8"), `${TS} INFO four\n`);
+});
