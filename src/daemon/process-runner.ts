@@ -9,6 +9,7 @@ import { OutputChannel } from "../logs/output-channel.js";
 import { RotatingFile } from "../logs/rotating-file.js";
 import type { SyslogSink } from "../logs/syslog.js";
 import { SpawnError } from "../process/command-line.js";
+import type { Transition } from "../process/machine.js";
 import {
   type Effect,
   INITIAL_SNAPSHOT,
@@ -33,12 +34,28 @@ export interface RunnerDeps {
   /** The shared syslog connection for `*_syslog=true` (opened on first use). */
   readonly syslog: () => SyslogSink;
   /** Told about every state change, after it happened. */
-  readonly onTransition: (
-    runner: ProcessRunner,
-    from: ProcessStateName,
-    to: ProcessStateName,
-    expected: boolean,
-  ) => void;
+  readonly onTransition: (runner: ProcessRunner, transition: Transition) => void;
+  /** Set for an event listener: its stdout is the protocol channel (see EventPool). */
+  readonly listener?: ListenerHooks | null;
+  /** PROCESS_LOG_* (`*_events_enabled`) and PROCESS_COMMUNICATION_* (capture mode) events. */
+  readonly outputEvents?: OutputEventHooks | null;
+}
+
+/** What an event listener's pool is told about the listener process. */
+export interface ListenerHooks {
+  /** A new instance was spawned (before any of its output is read). */
+  spawned(): void;
+  /** A chunk of its stdout, raw. */
+  output(chunk: Buffer): void;
+  /** The instance exited (after its exit was dispatched). */
+  exited(): void;
+}
+
+export interface OutputEventHooks {
+  /** Output logged outside capture mode, on a channel with `*_events_enabled`. */
+  log(channel: "stdout" | "stderr", pid: number, data: Buffer): void;
+  /** The bytes of a finished capture block. */
+  communication(channel: "stdout" | "stderr", pid: number, data: Buffer): void;
 }
 
 /** Where the process's output goes: resolved once per group creation (AUTO paths are fixed then). */
@@ -132,7 +149,7 @@ export class ProcessRunner {
         this.#deps.log.log(effect.level, effect.message);
         break;
       case "transition":
-        this.#deps.onTransition(this, effect.from, effect.to, effect.expected);
+        this.#deps.onTransition(this, effect);
         break;
       case "spawn":
         this.#spawn();
@@ -156,31 +173,49 @@ export class ProcessRunner {
     }
   }
 
-  #openChannel(channel: "stdout" | "stderr", path: string | null): OutputChannel {
+  #openChannel(channel: "stdout" | "stderr", path: string | null, pid: () => number): OutputChannel {
     const c = channel === "stdout" ? this.config.stdout : this.config.stderr;
     const file =
       path === null
         ? null
         : new RotatingFile(path, { maxBytes: c.logfile_maxbytes, backups: c.logfile_backups });
+    // A listener's stdout is the protocol channel: never captured, no PROCESS_LOG events.
+    const protocol = channel === "stdout" && this.#deps.listener != null;
+    const events = protocol ? null : (this.#deps.outputEvents ?? null);
     return new OutputChannel({
       processName: this.name,
       channel,
       file,
       mainLog: this.#deps.log,
-      captureMaxBytes: c.capture_maxbytes,
+      captureMaxBytes: protocol ? 0 : c.capture_maxbytes,
       stripAnsi: this.#deps.stripAnsi,
       syslog: c.syslog,
       syslogSink: c.syslog ? this.#deps.syslog() : null,
+      mirrorAsBytes: protocol,
+      onLogEvent: events && c.events_enabled ? (data) => events.log(channel, pid(), data) : null,
+      onCommEvent: events ? (data) => events.communication(channel, pid(), data) : null,
     });
+  }
+
+  /** Writes to the running child's stdin; false when there is none to write to (or it is stopping). */
+  writeStdin(data: Buffer): boolean {
+    const stdin = this.#child?.stdin;
+    if (!stdin || stdin.destroyed || !stdin.writable || this.#snapshot.killing || !this.#snapshot.pid)
+      return false;
+    stdin.write(data);
+    return true;
   }
 
   #spawn(): void {
     const channels: OutputChannel[] = [];
     let child: ChildHandle;
+    let childPid = 0;
+    const pid = () => childPid;
     try {
       try {
-        channels.push(this.#openChannel("stdout", this.logPaths.stdout));
-        if (!this.config.redirect_stderr) channels.push(this.#openChannel("stderr", this.logPaths.stderr));
+        channels.push(this.#openChannel("stdout", this.logPaths.stdout, pid));
+        if (!this.config.redirect_stderr)
+          channels.push(this.#openChannel("stderr", this.logPaths.stderr, pid));
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? "EIO";
         throw new SpawnError(
@@ -198,6 +233,9 @@ export class ProcessRunner {
       return;
     }
     this.#child = child;
+    childPid = child.pid;
+    const listener = this.#deps.listener ?? null;
+    listener?.spawned();
     const streams = [child.stdout, child.stderr].filter((s) => s !== null);
     let received = 0;
     let open = streams.length;
@@ -209,19 +247,24 @@ export class ProcessRunner {
         this.#channels.delete(c);
       }
     };
-    const pipe = (stream: NodeJS.ReadableStream | null, channel: OutputChannel | undefined) => {
+    const pipe = (
+      stream: NodeJS.ReadableStream | null,
+      channel: OutputChannel | undefined,
+      protocol: ListenerHooks | null,
+    ) => {
       if (!stream) return;
       stream.on("data", (chunk: Buffer) => {
         received++;
         channel?.write(chunk);
+        protocol?.output(chunk);
       });
       stream.on("close", () => {
         open--;
         if (open === 0) closeAll();
       });
     };
-    pipe(child.stdout, out);
-    pipe(child.stderr, err ?? out);
+    pipe(child.stdout, out, listener);
+    pipe(child.stderr, err ?? out, null);
     if (streams.length === 0) closeAll();
     child.stdin?.on("error", () => {});
     this.#groups.add(child.pid);
@@ -252,6 +295,8 @@ export class ProcessRunner {
         this.#child = null;
         this.#deps.log.debug("received SIGCHLD indicating a child quit");
         const stopped = this.#snapshot.killing;
+        // An event the listener had not answered goes back to its pool before a respawn can happen.
+        this.#deps.listener?.exited();
         this.dispatch({ kind: "exited", status });
         // A stop with stopasgroup/killasgroup leaves nothing of the group behind.
         if (stopped && (this.config.stopasgroup || this.config.killasgroup)) this.#killGroup(child.pid);

@@ -11,6 +11,7 @@ import { RpcRegistry } from "../rpc/registry.js";
 import { openHttpServers, type RunningHttpServer } from "../rpc/server.js";
 import type { ProcessSpawner } from "./child-handle.js";
 import { Control } from "./control.js";
+import { EventBus } from "./event-bus.js";
 import { logtailRoutes } from "./logtail.js";
 import { livePidfileOwner, removePidfile, writePidfile } from "./pidfile.js";
 import { dropPrivileges } from "./privileges.js";
@@ -42,6 +43,7 @@ function openLog(s: SupervisordOptions): MainLog {
     backups: s.logfile_backups,
     level: s.loglevel,
     echo: s.nodaemon && !s.silent ? process.stdout : null,
+    deferWrites: true,
   });
 }
 
@@ -85,6 +87,8 @@ export async function runDaemon(options: RunOptions): Promise<number> {
 
   let supervisor: Supervisor | null = null;
   let shuttingDown = false;
+  // One event system for the daemon's life: a reload drops the pools, the global serial carries on.
+  const events = new EventBus({ server: () => config.supervisord.identifier, log: () => log });
   let finish: (status: number) => void = () => {};
   const control = new Control(() => supervisor!, options.env);
   const registryFor = (c: Config) =>
@@ -133,6 +137,7 @@ export async function runDaemon(options: RunOptions): Promise<number> {
     void supervisor.stopAll("SHUTDOWN").then(async () => {
       await closeServers();
       removePidfile(config.supervisord.pidfile, process.pid);
+      events.dispose();
       log.close();
       for (const sig of [...EXIT_SIGNALS, "SIGHUP", "SIGUSR2"] as const) process.removeAllListeners(sig);
       finish(0);
@@ -166,7 +171,8 @@ export async function runDaemon(options: RunOptions): Promise<number> {
         finish(2);
         return;
       }
-      supervisor = startSupervisor(config, log, options);
+      events.clear();
+      supervisor = startSupervisor(config, log, options, events);
       log.info(`supervisord started with pid ${process.pid}`);
       shuttingDown = false;
       supervisor.start();
@@ -209,7 +215,7 @@ export async function runDaemon(options: RunOptions): Promise<number> {
       supervisor?.reopenLogs();
       log.info("supervisord logreopen");
     });
-    supervisor = startSupervisor(config, log, options);
+    supervisor = startSupervisor(config, log, options, events);
     if (!writePidfile(s.pidfile, process.pid)) log.critical(`could not write pidfile ${s.pidfile}`);
     log.info(`supervisord started with pid ${process.pid}`);
     options.onReady();
@@ -217,7 +223,7 @@ export async function runDaemon(options: RunOptions): Promise<number> {
   });
 }
 
-function startSupervisor(config: Config, log: MainLog, options: RunOptions): Supervisor {
+function startSupervisor(config: Config, log: MainLog, options: RunOptions, events: EventBus): Supervisor {
   const s = config.supervisord;
   if (!s.nocleanup) {
     try {
@@ -226,5 +232,5 @@ function startSupervisor(config: Config, log: MainLog, options: RunOptions): Sup
       log.warn("Could not clear childlog dir");
     }
   }
-  return new Supervisor(config, { spawner: options.spawner, log, now: Date.now, env: options.env });
+  return new Supervisor(config, { spawner: options.spawner, log, now: Date.now, env: options.env, events });
 }

@@ -340,7 +340,10 @@ export function supervisorMethods(hooks: NamespaceHooks): RpcMethod[] {
       [p("type", "string"), p("data", "string")],
       "boolean",
       "Send an event that will be received by event listener subprocesses subscribing to the RemoteCommunicationEvent.",
-      () => true,
+      ([type, data]) => {
+        control.supervisor.sendRemoteCommunication(type as string, data as string);
+        return true;
+      },
       {
         checkMood: false,
       },

@@ -4,16 +4,28 @@
  * time, highest priority number first), without waiting on idle groups.
  */
 import type { Config, GroupConfig } from "../config/types.js";
+import {
+  processCommunicationPayload,
+  processGroupPayload,
+  processLogPayload,
+  processStatePayload,
+  remoteCommunicationPayload,
+} from "../events/payloads.js";
 import { createAutoLog } from "../logs/auto-log.js";
 import type { MainLog } from "../logs/main-log.js";
 import { UnixSyslog } from "../logs/syslog.js";
+import type { Transition } from "../process/machine.js";
 import { type ProcessStateName, STOPPED_STATES, type SupervisorStateName } from "../process/states.js";
 import type { ProcessSpawner } from "./child-handle.js";
-import { type LogPaths, ProcessRunner } from "./process-runner.js";
+import type { EventBus } from "./event-bus.js";
+import type { EventPool } from "./event-pool.js";
+import { type ListenerHooks, type LogPaths, type OutputEventHooks, ProcessRunner } from "./process-runner.js";
 
 export interface GroupRuntime {
   readonly config: GroupConfig;
   readonly runners: readonly ProcessRunner[];
+  /** The event listener pool, for `[eventlistener:x]` groups. */
+  readonly pool: EventPool | null;
 }
 
 export type TransitionListener = (
@@ -27,6 +39,8 @@ export interface SupervisorDeps {
   readonly log: MainLog;
   readonly now: () => number;
   readonly env: ReadonlyMap<string, string>;
+  /** The daemon's event system (it outlives a reload; the Supervisor adds and removes its pools). */
+  readonly events: EventBus;
 }
 
 const WAITING_REPORT_MS = 3000;
@@ -44,7 +58,10 @@ export class Supervisor {
   constructor(config: Config, deps: SupervisorDeps) {
     this.#config = config;
     this.#deps = deps;
-    for (const group of config.groups) this.groups.push(this.#createGroup(group));
+    for (const group of config.groups) {
+      this.groups.push(this.#createGroup(group));
+      this.#deps.events.notify("PROCESS_GROUP_ADDED", processGroupPayload(group.name));
+    }
   }
 
   #logPaths(group: GroupConfig, index: number): LogPaths {
@@ -60,6 +77,7 @@ export class Supervisor {
   }
 
   #createGroup(group: GroupConfig): GroupRuntime {
+    const pool = group.kind === "eventlistener" ? this.#deps.events.addPool(group) : null;
     const runners = group.processes.map(
       (p, i) =>
         new ProcessRunner(p, this.#logPaths(group, i), {
@@ -70,10 +88,28 @@ export class Supervisor {
           spawnContext: { env: this.#deps.env, serverurl: this.#config.serverurl, groupName: group.name },
           stripAnsi: this.#config.supervisord.strip_ansi,
           syslog: () => (this.#syslog ??= new UnixSyslog()),
-          onTransition: (runner, from, to) => this.#onTransition(runner, from, to),
+          onTransition: (runner, transition) => this.#onTransition(runner, group.name, pool, transition),
+          listener: pool === null ? null : listenerHooks(pool, p.name),
+          outputEvents: this.#outputEvents(p.name, group.name),
         }),
     );
-    return { config: group, runners };
+    for (const runner of runners) pool?.attach(runner);
+    return { config: group, runners, pool };
+  }
+
+  #outputEvents(processName: string, groupName: string): OutputEventHooks {
+    const events = this.#deps.events;
+    const channelName = (channel: "stdout" | "stderr") => channel.toUpperCase();
+    return {
+      log: (channel, pid, data) =>
+        events.notify(`PROCESS_LOG_${channelName(channel)}`, () =>
+          processLogPayload({ processName, groupName, pid }, channel, data),
+        ),
+      communication: (channel, pid, data) =>
+        events.notify(`PROCESS_COMMUNICATION_${channelName(channel)}`, () =>
+          processCommunicationPayload({ processName, groupName, pid }, data),
+        ),
+    };
   }
 
   /** Every process, in start order. */
@@ -81,8 +117,9 @@ export class Supervisor {
     return this.groups.flatMap((g) => g.runners);
   }
 
-  /** Spawns every autostart process, in priority order. */
+  /** Announces SUPERVISOR_STATE_CHANGE_RUNNING, then spawns every autostart process in priority order. */
   start(): void {
+    this.#deps.events.notify("SUPERVISOR_STATE_CHANGE_RUNNING", "");
     for (const runner of this.runners) runner.dispatch({ kind: "evaluate" });
   }
 
@@ -97,6 +134,7 @@ export class Supervisor {
    */
   stopAll(mood: "SHUTDOWN" | "RESTARTING"): Promise<void> {
     this.mood = mood;
+    this.#deps.events.notify("SUPERVISOR_STATE_CHANGE_STOPPING", "");
     return new Promise((resolve) => {
       this.#stopped = resolve;
       this.#reportWaiting();
@@ -134,8 +172,12 @@ export class Supervisor {
     done();
   }
 
-  #onTransition(runner: ProcessRunner, from: ProcessStateName, to: ProcessStateName): void {
-    for (const listener of [...this.#listeners]) listener(runner, from, to);
+  #onTransition(runner: ProcessRunner, groupName: string, pool: EventPool | null, t: Transition): void {
+    this.#deps.events.notify(`PROCESS_STATE_${t.to}`, () =>
+      processStatePayload({ ...t, processName: runner.name, groupName }),
+    );
+    pool?.stateChanged(runner.name, t.to);
+    for (const listener of [...this.#listeners]) listener(runner, t.from, t.to);
     if (this.#stopped !== null) queueMicrotask(() => this.#advanceShutdown());
   }
 
@@ -143,6 +185,11 @@ export class Supervisor {
   onTransition(listener: TransitionListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** `sendRemoteCommEvent`: a REMOTE_COMMUNICATION event for the listeners subscribed to it. */
+  sendRemoteCommunication(type: string, data: string): void {
+    this.#deps.events.notify("REMOTE_COMMUNICATION", () => remoteCommunicationPayload(type, data));
   }
 
   /** The daemon's main log. */
@@ -164,6 +211,7 @@ export class Supervisor {
     const runtime = this.#createGroup(config);
     const at = this.groups.findIndex((g) => g.config.priority > config.priority);
     this.groups.splice(at < 0 ? this.groups.length : at, 0, runtime);
+    this.#deps.events.notify("PROCESS_GROUP_ADDED", processGroupPayload(config.name));
     for (const runner of runtime.runners) runner.dispatch({ kind: "evaluate" });
     return runtime;
   }
@@ -172,12 +220,23 @@ export class Supervisor {
   removeGroup(name: string): void {
     const index = this.groups.findIndex((g) => g.config.name === name);
     if (index < 0) return;
-    for (const runner of this.groups[index]!.runners) runner.dispose();
+    const group = this.groups[index]!;
+    for (const runner of group.runners) runner.dispose();
+    if (group.pool !== null) this.#deps.events.removePool(group.pool);
     this.groups.splice(index, 1);
+    this.#deps.events.notify("PROCESS_GROUP_REMOVED", processGroupPayload(name));
   }
 
   /** SIGUSR2: reopen every child log file (the main log is reopened by the caller). */
   reopenLogs(): void {
     for (const runner of this.runners) runner.reopenLogs();
   }
+}
+
+function listenerHooks(pool: EventPool, processName: string): ListenerHooks {
+  return {
+    spawned: () => pool.spawned(processName),
+    output: (chunk) => pool.output(processName, chunk),
+    exited: () => pool.exited(processName),
+  };
 }

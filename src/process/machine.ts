@@ -89,12 +89,19 @@ export type Effect =
   | { readonly kind: "spawn" }
   | { readonly kind: "kill"; readonly signal: number; readonly group: boolean }
   | { readonly kind: "log"; readonly level: LogLevelName; readonly message: string }
-  | {
-      readonly kind: "transition";
-      readonly from: ProcessStateName;
-      readonly to: ProcessStateName;
-      readonly expected: boolean;
-    };
+  | ({ readonly kind: "transition" } & Transition);
+
+/** A state change and the values supervisord's state events report, taken at the moment of it. */
+export interface Transition {
+  readonly from: ProcessStateName;
+  readonly to: ProcessStateName;
+  /** EXITED: whether the exit status is in `exitcodes` (true otherwise). */
+  readonly expected: boolean;
+  /** The pid then (the old one for EXITED and STOPPED; 0 when there is none). */
+  readonly pid: number;
+  /** The backoff counter then (the `tries` of STARTING and BACKOFF events). */
+  readonly tries: number;
+}
 
 export interface StepResult {
   readonly snapshot: ProcessSnapshot;
@@ -141,7 +148,7 @@ class Step {
       const backoff = this.snap.backoff + 1;
       this.set({ backoff, deadline: this.ctx.now + backoff * 1000 });
     }
-    this.effects.push({ kind: "transition", from, to, expected });
+    this.effects.push({ kind: "transition", from, to, expected, pid: this.snap.pid, tries: this.snap.backoff });
   }
 
   require(...states: ProcessStateName[]): void {

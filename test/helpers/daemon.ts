@@ -40,10 +40,19 @@ export function writeDaemonConfig(body: string, supervisord = ""): { dir: string
 export function startDaemon(
   t: TestContext,
   body: string,
-  opts: { supervisord?: string; args?: string[]; ulimit?: string } = {},
+  opts: {
+    supervisord?: string;
+    args?: string[];
+    ulimit?: string;
+    /** Run Debian's supervisord on the same config instead (for differential tests). */
+    program?: "stewardd" | "supervisord";
+  } = {},
 ): Daemon {
   const { dir, conf } = writeDaemonConfig(body, opts.supervisord);
-  const argv = [process.execPath, join(BIN, "stewardd.js"), "-c", conf, ...(opts.args ?? [])];
+  const argv =
+    opts.program === "supervisord"
+      ? ["/usr/bin/supervisord", "-c", conf, ...(opts.args ?? [])]
+      : [process.execPath, join(BIN, "stewardd.js"), "-c", conf, ...(opts.args ?? [])];
   // With `ulimit` (its arguments, e.g. "-Su 700"), a shell lowers a limit and then execs the daemon (same pid).
   const [file, ...args] = opts.ulimit
     ? ["/bin/bash", "-c", `ulimit ${opts.ulimit}; exec "$@"`, "bash", ...argv]
@@ -86,7 +95,7 @@ export function startDaemon(
         waiters.delete(w);
         w.fail(
           new Error(
-            `stewardd exited (status ${code}) while waiting for ${w.pattern}\n--- daemon output ---\n${lines.join("\n")}`,
+            `${opts.program ?? "stewardd"} exited (status ${code}) while waiting for ${w.pattern}\n--- daemon output ---\n${lines.join("\n")}`,
           ),
         );
       }

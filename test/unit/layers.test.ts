@@ -31,6 +31,7 @@ const RULES: Array<[RegExp, RegExp]> = [
   [/^config\//, /^(config\/|errors\.ts$)/],
   [/^process\//, /^(process\/|config\/(types|py-text|convert)\.ts$|errors\.ts$)/],
   [/^logs\//, /^(logs\/|config\/py-text\.ts$|errors\.ts$)/],
+  [/^events\//, /^(events\/|logs\/main-log-format\.ts$|process\/states\.ts$|errors\.ts$)/],
   [/^ctl\//, /^(ctl\/|rpc\/|config\/|cli\/|process\/(states|namespec)\.ts$|errors\.ts$|version\.ts$)/],
 ];
 
