@@ -4,7 +4,7 @@
  * and cleanup. Node built-ins only.
  *
  * Nothing here talks to a daemon through a client: everything is observed from outside, through
- * /proc, the log files and signals.
+ * /proc, the log files and signals (only the rpc scenario, bench/rpc.mjs, is a client).
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import {
@@ -63,6 +63,10 @@ export function readParams(env = process.env) {
     settleMs: envNumber(env, "BENCH_SETTLE_MS", quick ? 1000 : 3000),
     pollUs: envNumber(env, "BENCH_POLL_US", 20),
     timeoutMs: envNumber(env, "BENCH_TIMEOUT_MS", 60000),
+    rpcCalls: Math.max(1, envNumber(env, "BENCH_RPC_CALLS", quick ? 30 : 100)),
+    rpcClients: Math.max(1, envNumber(env, "BENCH_RPC_CLIENTS", 4)),
+    rpcSeconds: Math.max(0.1, envNumber(env, "BENCH_RPC_SECONDS", quick ? 1 : 3)),
+    rpcStatusRuns: Math.max(1, envNumber(env, "BENCH_RPC_STATUS_RUNS", quick ? 3 : 5)),
     only: envList(env, "BENCH_ONLY"),
     daemons: envList(env, "BENCH_DAEMONS"),
     keep: env.BENCH_KEEP === "1",
@@ -492,12 +496,16 @@ export function supervisordSection(dir) {
   ].join("\n");
 }
 
+/** The name of program `i` of `count` in sleepPrograms: `p000`…`p199` for 200. */
+export function programName(i, count) {
+  return `p${String(i).padStart(String(Math.max(count - 1, 0)).length, "0")}`;
+}
+
 /** `count` separate [program:pNNN] sections running /bin/sleep (each its own group). */
 export function sleepPrograms(count, options) {
-  const width = String(Math.max(count - 1, 0)).length;
   const out = [];
   for (let i = 0; i < count; i++) {
-    out.push(`[program:p${String(i).padStart(width, "0")}]`, "command=/bin/sleep 100000");
+    out.push(`[program:${programName(i, count)}]`, "command=/bin/sleep 100000");
     for (const [k, v] of Object.entries(options)) out.push(`${k}=${v}`);
     out.push("");
   }

@@ -11,6 +11,14 @@ const mib = (v) => `${(v / MiB).toFixed(1)} MiB`;
 const cpu = (v) => `${v.toFixed(2)} s`;
 const bytes = (v) => (v === 0 ? "0" : `${v} (${(v / MiB).toFixed(2)} MiB)`);
 const plain = (v) => String(v);
+const perSecond = (v) => `${Math.round(v).toLocaleString("en-US")} req/s`;
+const pct = (v) => `${v.toFixed(0)}%`;
+/** An rpc scenario part, or a throw (the cell becomes "error"). */
+const ok = (x) => {
+  if (!x || x.error) throw new Error("failed");
+  return x;
+};
+const rpcCell = (x, fn) => (!x ? "not run" : x.error ? "error" : fn(x));
 
 function ratio(sup, stw) {
   if (!Number.isFinite(sup) || !Number.isFinite(stw) || sup === 0) return "—";
@@ -116,6 +124,43 @@ export function rowDefinitions(P) {
       fmt: mib,
       target: "shown beside supervisord's",
     },
+    {
+      scenario: "rpc",
+      label: `getAllProcessInfo, ${N} programs: median latency, 1 client, sequential`,
+      get: (r) => ok(r.allInfo).medianMs,
+      cell: (r) => rpcCell(r.allInfo, (x) => ms(x.medianMs)),
+      fmt: ms,
+      target: "median ≤ 3 ms",
+      absolute: true,
+      met: (_s, w) => w <= 3,
+    },
+    {
+      scenario: "rpc",
+      label: "getAllProcessInfo, p95",
+      get: (r) => ok(r.allInfo).p95Ms,
+      cell: (r) => rpcCell(r.allInfo, (x) => ms(x.p95Ms)),
+      fmt: ms,
+      target: "—",
+    },
+    {
+      scenario: "rpc",
+      label: `getProcessInfo, ${P.rpcClients} concurrent clients: requests/s (daemon CPU, % of one core)`,
+      // Time per request, so that the ratio reads as everywhere else (below 1: stewardd is faster).
+      get: (r) => 1 / ok(r.info).rate,
+      cell: (r) => rpcCell(r.info, (x) => `${perSecond(x.rate)} (${pct(x.daemonCpuPct)})`),
+      fmt: plain,
+      target: "≥ 10,000 req/s",
+      absolute: true,
+      met: (_s, w) => 1 / w >= 10000,
+    },
+    {
+      scenario: "rpc",
+      label: `\`status\`, ${N} programs, whole command: supervisorctl → supervisord, stewardctl → stewardd`,
+      get: (r) => ok(r.status).medianS,
+      cell: (r) => rpcCell(r.status, (x) => sec(x.medianS)),
+      fmt: sec,
+      target: "shown beside supervisorctl's",
+    },
   );
   return rows;
 }
@@ -198,6 +243,44 @@ export function detailDefinitions(P) {
       scenario: "rss",
       label: `daemon threads, ${N} programs`,
       cell: (r) => (r.idleN.error ? "error" : `${r.idleN.threads}`),
+    },
+    {
+      scenario: "rpc",
+      label: "getAllProcessInfo: min / max; answer size; connections used",
+      cell: (r) =>
+        rpcCell(
+          r.allInfo,
+          (x) =>
+            `${ms(x.minMs)} / ${ms(x.maxMs)}; ${x.answerBytes} bytes; ${x.connections === 1 ? "1 keep-alive connection" : `${x.connections} connections`} for ${x.calls} calls + warm-up`,
+        ),
+    },
+    {
+      scenario: "rpc",
+      label:
+        "getProcessInfo under load: latency median / p95; calls answered in the window; warm-up before it; connections",
+      cell: (r) =>
+        rpcCell(
+          r.info,
+          (x) =>
+            `${ms(x.medianMs)} / ${ms(x.p95Ms)}; ${x.answered} in ${x.seconds.toFixed(2)} s; ${x.warmupCalls} in ${x.warmupS.toFixed(2)} s; ${x.connections} for ${x.clients} clients`,
+        ),
+    },
+    {
+      scenario: "rpc",
+      label: "getProcessInfo: daemon CPU per call; the benchmark's own CPU (the clients) over the window",
+      cell: (r) =>
+        rpcCell(r.info, (x) => `${x.daemonCpuUsPerCall.toFixed(0)} µs; ${pct(x.clientCpuPct)} of one core`),
+    },
+    {
+      scenario: "rpc",
+      label: "`status`: each run (supervisorctl → supervisord, stewardctl → stewardd)",
+      cell: (r) => rpcCell(r.status, (x) => `${x.runsS.map((v) => v.toFixed(3)).join(", ")} s`),
+    },
+    {
+      scenario: "rpc",
+      label: "stock `supervisorctl status` against each daemon, median",
+      cell: (r) =>
+        rpcCell(r.stockStatus ?? r.status, (x) => (x.ctl === "supervisorctl" ? sec(x.medianS) : "n/a")),
     },
   ].map((d) => ({ ...d, fmt: plain }));
 }
