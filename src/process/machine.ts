@@ -148,7 +148,14 @@ class Step {
       const backoff = this.snap.backoff + 1;
       this.set({ backoff, deadline: this.ctx.now + backoff * 1000 });
     }
-    this.effects.push({ kind: "transition", from, to, expected, pid: this.snap.pid, tries: this.snap.backoff });
+    this.effects.push({
+      kind: "transition",
+      from,
+      to,
+      expected,
+      pid: this.snap.pid,
+      tries: this.snap.backoff,
+    });
   }
 
   require(...states: ProcessStateName[]): void {
