@@ -26,6 +26,7 @@ import { parseKeyValuePairs } from "./py-shlex.js";
 import { pyCompare } from "./py-text.js";
 import type { OptionReader } from "./reader.js";
 import { defaultOf, SCHEMA } from "./schema.js";
+import { STEWARD_CONVERTERS as C, toRetries } from "./steward-options.js";
 import type { ChannelConfig, ChildLogfile, ProcessConfig } from "./types.js";
 
 const spec = SCHEMA.program;
@@ -67,7 +68,7 @@ export function buildProcesses(
   const autostart = read("autostart", toBoolean, true);
   const autorestart = read<AutoRestart>("autorestart", toAutoRestart, "unexpected");
   const startsecs = read("startsecs", toInteger, 1);
-  const startretries = read("startretries", toInteger, 3);
+  const startretries = read("startretries", toRetries, 3);
   const stopsignal = read("stopsignal", toSignal, 15);
   const stopwaitsecs = read("stopwaitsecs", toInteger, 10);
   const stopasgroup = read("stopasgroup", toBoolean, false);
@@ -227,6 +228,11 @@ export function buildProcesses(
         );
       }
       const name = guard("process_name", () => expand(processName, names, "process_name"));
+      const steward = <T>(option: string, convert: (v: string) => T): T => {
+        const r = getOrStop(option, defaultOf(spec, option));
+        return guard(option, () => convert(r.value ?? ""));
+      };
+      const environmentFile = getOrStop("environment_file", null).value;
       processes.push({
         name,
         section,
@@ -253,6 +259,20 @@ export function buildProcesses(
         stderr: stderr.config,
         environment: Object.fromEntries(environment),
         serverurl,
+        depends_on: steward("depends_on", C.depends_on).map((d) => ({ ...d, processes: [] })),
+        wait_for: steward("wait_for", C.wait_for),
+        wait_for_timeout: steward("wait_for_timeout", C.wait_for_timeout),
+        healthcheck: steward("healthcheck", C.healthcheck),
+        healthcheck_interval: steward("healthcheck_interval", C.healthcheck_interval),
+        healthcheck_start_interval: steward("healthcheck_start_interval", C.healthcheck_start_interval),
+        healthcheck_timeout: steward("healthcheck_timeout", C.healthcheck_timeout),
+        healthcheck_retries: steward("healthcheck_retries", C.healthcheck_retries),
+        healthcheck_start_period: steward("healthcheck_start_period", C.healthcheck_start_period),
+        unhealthy_action: steward("unhealthy_action", C.unhealthy_action),
+        environment_file:
+          environmentFile === null || environmentFile.trim() === "" ? null : environmentFile.trim(),
+        backoff: steward("backoff", C.backoff),
+        backoff_max: steward("backoff_max", C.backoff_max),
       });
     }
   } catch (error) {

@@ -8,6 +8,7 @@ import { buildGroups } from "./build-groups.js";
 import { buildServers } from "./build-servers.js";
 import { buildSupervisord } from "./build-supervisord.js";
 import { toUid } from "./convert.js";
+import { resolveDependencies } from "./dependencies.js";
 import { RESOLVABLE_RPC_FACTORIES } from "./events.js";
 import { type IniDocument, optionNames, sectionNames } from "./ini.js";
 import type { FormatValue } from "./py-format.js";
@@ -105,13 +106,18 @@ export function buildConfig(
   const warnings = [...initial.warnings];
   const supervisord = buildSupervisord(reader, ctx);
   const rpcinterfaces = buildRpcInterfaces(reader);
-  const groups = buildGroups(reader, ctx, warnings).map((group) => ({
+  const built = buildGroups(reader, ctx, warnings).map((group) => ({
     ...group,
     processes: group.processes.map((p) => ({
       ...p,
       environment: { ...supervisord.environment, ...p.environment },
     })),
   }));
+  const { groups, problems } = resolveDependencies(built);
+  for (const problem of problems) {
+    const origin = reader.get(problem.section, "depends_on", null, undefined, false).origin;
+    reader.report(problem.message, problem.section, "depends_on", origin, problem.hint);
+  }
   const servers = buildServers(reader, ctx);
   if (supervisord.user !== null) {
     const user = supervisord.user;

@@ -5,6 +5,7 @@
 import type { ConfigError } from "../errors.js";
 import { pyCompare } from "./py-text.js";
 import { signalName } from "./signals.js";
+import { stewardDefault } from "./steward-options.js";
 import type {
   ChannelConfig,
   ChildLogfile,
@@ -31,8 +32,46 @@ function channel(prefix: "stdout" | "stderr", c: ChannelConfig): Record<string, 
   };
 }
 
+/** Steward's own options, only where they differ from their defaults (supervisord has none of them). */
+function stewardJson(p: ProcessConfig): Record<string, Json> | null {
+  const values: Record<string, Json> = {
+    depends_on: p.depends_on.map((d) => `${d.target}=${d.condition}`),
+    wait_for: p.wait_for.map((w) => w.text),
+    wait_for_timeout: p.wait_for_timeout,
+    healthcheck: p.healthcheck?.text ?? null,
+    healthcheck_interval: p.healthcheck_interval,
+    healthcheck_start_interval: p.healthcheck_start_interval,
+    healthcheck_timeout: p.healthcheck_timeout,
+    healthcheck_retries: p.healthcheck_retries,
+    healthcheck_start_period: p.healthcheck_start_period,
+    unhealthy_action: p.unhealthy_action,
+    environment_file: p.environment_file,
+    backoff: p.backoff,
+    backoff_max: p.backoff_max,
+  };
+  const defaults: Record<string, Json> = {
+    depends_on: [],
+    wait_for: [],
+    wait_for_timeout: stewardDefault("wait_for_timeout"),
+    healthcheck: null,
+    healthcheck_interval: stewardDefault("healthcheck_interval"),
+    healthcheck_start_interval: stewardDefault("healthcheck_start_interval"),
+    healthcheck_timeout: stewardDefault("healthcheck_timeout"),
+    healthcheck_retries: stewardDefault("healthcheck_retries"),
+    healthcheck_start_period: stewardDefault("healthcheck_start_period"),
+    unhealthy_action: stewardDefault("unhealthy_action"),
+    environment_file: null,
+    backoff: stewardDefault("backoff"),
+    backoff_max: stewardDefault("backoff_max"),
+  };
+  const set = Object.entries(values).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(defaults[k]));
+  return set.length === 0 ? null : Object.fromEntries(set);
+}
+
 function processJson(p: ProcessConfig): Record<string, Json> {
+  const steward = stewardJson(p);
   return {
+    ...(steward === null ? {} : { steward }),
     name: p.name,
     command: p.command,
     directory: p.directory,
@@ -41,7 +80,7 @@ function processJson(p: ProcessConfig): Record<string, Json> {
     autostart: p.autostart,
     autorestart: p.autorestart,
     startsecs: p.startsecs,
-    startretries: p.startretries,
+    startretries: Number.isFinite(p.startretries) ? p.startretries : "infinite",
     stopwaitsecs: p.stopwaitsecs,
     exitcodes: [...p.exitcodes],
     stopsignal: signalName(p.stopsignal),

@@ -23,6 +23,15 @@ export const TYPE_HINTS: Readonly<Record<OptionType, string>> = {
   "event list": "write event type names such as PROCESS_STATE, TICK_60 or PROCESS_LOG",
   "socket url": "write unix:///absolute/path or tcp://host:port",
   url: "write unix:///path/to.sock or http://host:port",
+  retries: "write a whole number, or infinite",
+  seconds: "write a whole number of seconds, 0 or more",
+  "positive integer": "write a whole number, 1 or more",
+  "dependency list": "write NAME[=started|running|healthy|completed], comma-separated, e.g. api=healthy, db",
+  check: "write tcp://host:port, http://host:port/path [expect 200], exec:COMMAND or log:REGEX",
+  "check list":
+    "write tcp://host:port, http://host:port/path or program:NAME@unix:///path/to.sock, comma-separated",
+  "unhealthy action": "write restart, stop or none",
+  backoff: "write linear or exponential",
 };
 
 export const EXPANSION_HINT =

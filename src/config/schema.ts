@@ -26,7 +26,15 @@ export type OptionType =
   | "name"
   | "event list"
   | "socket url"
-  | "url";
+  | "url"
+  | "retries"
+  | "seconds"
+  | "positive integer"
+  | "dependency list"
+  | "check"
+  | "check list"
+  | "unhealthy action"
+  | "backoff";
 
 export interface OptionSpec {
   readonly name: string;
@@ -200,6 +208,89 @@ const channel = (ch: "stdout" | "stderr"): OptionSpec[] => [
   ),
 ];
 
+/** Steward only (supervisord ignores them): dependencies, readiness, health, restart policy. */
+const STEWARD_PROGRAM_OPTIONS: readonly OptionSpec[] = [
+  o(
+    "depends_on",
+    "dependency list",
+    "",
+    PROCESS,
+    "Steward only: `NAME[=CONDITION], …` — programs (`name`, `group:name`, `group:*`) that must reach CONDITION (`started`, `running` (default), `healthy`, `completed`) before this one is spawned; `start` starts them first, stops stop this one first.",
+  ),
+  o(
+    "wait_for",
+    "check list",
+    "",
+    PROCESS,
+    "Steward only: conditions outside this daemon that must hold before spawning: `tcp://host:port`, `http(s)://…[ expect STATUS]`, `program:NAME@SERVERURL` (RUNNING under another supervisord or stewardd).",
+  ),
+  o(
+    "wait_for_timeout",
+    "seconds",
+    "60",
+    PROCESS,
+    "Steward only: seconds to wait for `wait_for` and `depends_on` before the start counts as failed (BACKOFF); 0 waits forever.",
+  ),
+  o(
+    "healthcheck",
+    "check",
+    null,
+    PROCESS,
+    "Steward only: `tcp://host:port`, `http(s)://…[ expect STATUS]`, `exec:COMMAND` (exit 0 = healthy) or `log:REGEX` (a line of output matches). The program stays STARTING until it first passes.",
+  ),
+  o("healthcheck_interval", "seconds", "10", PROCESS, "Steward only: seconds between checks once RUNNING."),
+  o(
+    "healthcheck_start_interval",
+    "seconds",
+    "1",
+    PROCESS,
+    "Steward only: seconds between checks while STARTING (readiness).",
+  ),
+  o(
+    "healthcheck_timeout",
+    "seconds",
+    "5",
+    PROCESS,
+    "Steward only: seconds a check may take before it fails.",
+  ),
+  o(
+    "healthcheck_retries",
+    "positive integer",
+    "3",
+    PROCESS,
+    "Steward only: consecutive failed checks that make a RUNNING program unhealthy.",
+  ),
+  o(
+    "healthcheck_start_period",
+    "seconds",
+    "60",
+    PROCESS,
+    "Steward only: seconds after the spawn within which the program must pass a check; failing that is a failed start.",
+  ),
+  o(
+    "unhealthy_action",
+    "unhealthy action",
+    "restart",
+    PROCESS,
+    "Steward only: what to do when a RUNNING program turns unhealthy: `restart`, `stop` or `none`.",
+  ),
+  o(
+    "environment_file",
+    "string",
+    null,
+    PROCESS,
+    "Steward only: a shell script or KEY=VALUE file sourced at each spawn; its variables go to the child. A failure is a spawn error.",
+  ),
+  o(
+    "backoff",
+    "backoff",
+    "linear",
+    PROCESS,
+    "Steward only: delay before retrying a failed start: `linear` (1, 2, 3 … s, as supervisord) or `exponential` (1, 2, 4 … s).",
+  ),
+  o("backoff_max", "seconds", "60", PROCESS, "Steward only: the longest delay between start attempts."),
+];
+
 const PROGRAM_OPTIONS: readonly OptionSpec[] = [
   o("command", "string", null, PROCESS, "The command to run, split like a POSIX shell's words.", true),
   o(
@@ -221,7 +312,13 @@ const PROGRAM_OPTIONS: readonly OptionSpec[] = [
     "Restart after exit: true, false or unexpected (exit code not in exitcodes).",
   ),
   o("startsecs", "integer", "1", PROGRAM, "Seconds the process must stay up to count as started."),
-  o("startretries", "integer", "3", PROGRAM, "Failed start attempts retried before FATAL."),
+  o(
+    "startretries",
+    "retries",
+    "3",
+    PROGRAM,
+    "Failed start attempts retried before FATAL. Steward also takes `infinite` (never FATAL; supervisord rejects it).",
+  ),
   o("exitcodes", "exit codes", "0", PROGRAM, "Expected exit codes, comma-separated."),
   o("stopsignal", "signal", "TERM", PROGRAM, "Signal sent to stop the process."),
   o("stopwaitsecs", "integer", "10", PROGRAM, "Seconds to wait after the stop signal before SIGKILL."),
@@ -253,6 +350,7 @@ const PROGRAM_OPTIONS: readonly OptionSpec[] = [
   o("directory", "string", null, PROCESS, "chdir here before exec."),
   o("umask", "octal", null, PROGRAM, "umask of the child (default: inherited)."),
   o("serverurl", "string", "AUTO", PROGRAM, "SUPERVISOR_SERVER_URL for the child; AUTO computes it."),
+  ...STEWARD_PROGRAM_OPTIONS,
 ];
 
 const PROGRAM_SECTION: SectionSpec = {

@@ -71,6 +71,37 @@ export interface ChannelConfig {
   readonly syslog: boolean;
 }
 
+/** When a dependency counts as met (Steward's `depends_on`). */
+export type DependencyCondition = "started" | "running" | "healthy" | "completed";
+
+/** One entry of `depends_on`, resolved to the processes it names. */
+export interface Dependency {
+  /** As written: a program, `group:name` or `group:*`. */
+  readonly target: string;
+  readonly condition: DependencyCondition;
+  /** The processes it stands for, as `group:name` namespecs. */
+  readonly processes: readonly string[];
+}
+
+/** A check Steward runs: a health check, or a condition to wait for before spawning. */
+export type ProbeSpec =
+  | { readonly kind: "tcp"; readonly text: string; readonly host: string; readonly port: number }
+  | { readonly kind: "http"; readonly text: string; readonly url: string; readonly expect: number | null }
+  | { readonly kind: "exec"; readonly text: string; readonly command: string }
+  | { readonly kind: "log"; readonly text: string; readonly pattern: string }
+  | {
+      readonly kind: "program";
+      readonly text: string;
+      readonly name: string;
+      /** supervisorctl's serverurl form: `unix:///path` or `http://host:port`. */
+      readonly serverurl: string;
+      readonly username: string | null;
+      readonly password: string | null;
+    };
+
+export type UnhealthyAction = "restart" | "stop" | "none";
+export type BackoffPolicy = "linear" | "exponential";
+
 /** One process, as `[program:x]` (times `numprocs`) defines it. */
 export interface ProcessConfig {
   /** The process name (`process_name` expanded). */
@@ -88,6 +119,7 @@ export interface ProcessConfig {
   readonly autostart: boolean;
   readonly autorestart: AutoRestart;
   readonly startsecs: number;
+  /** Infinity for Steward's `startretries = infinite`. */
   readonly startretries: number;
   readonly exitcodes: readonly number[];
   readonly stopsignal: number;
@@ -102,6 +134,21 @@ export interface ProcessConfig {
   readonly environment: Readonly<Record<string, string>>;
   /** `SUPERVISOR_SERVER_URL` for the child, or null for the computed one. */
   readonly serverurl: string | null;
+  // Steward's own options (supervisord ignores them); see docs/config.md.
+  readonly depends_on: readonly Dependency[];
+  readonly wait_for: readonly ProbeSpec[];
+  readonly wait_for_timeout: number;
+  readonly healthcheck: ProbeSpec | null;
+  readonly healthcheck_interval: number;
+  readonly healthcheck_start_interval: number;
+  readonly healthcheck_timeout: number;
+  readonly healthcheck_retries: number;
+  readonly healthcheck_start_period: number;
+  readonly unhealthy_action: UnhealthyAction;
+  /** As written (expanded); a relative path is relative to `directory` at spawn time. */
+  readonly environment_file: string | null;
+  readonly backoff: BackoffPolicy;
+  readonly backoff_max: number;
 }
 
 interface GroupBase {

@@ -32,6 +32,18 @@ export interface MachineConfig {
   readonly stopwaitsecs: number;
   readonly stopasgroup: boolean;
   readonly killasgroup: boolean;
+  // Steward's options (absent: supervisord's behaviour).
+  /** Anything to wait for before spawning (`depends_on`, `wait_for`): the shell opens the gate. */
+  readonly depends_on?: readonly unknown[];
+  readonly wait_for?: readonly unknown[];
+  /** With a health check, STARTING lasts until the first passing check (`healthy` input). */
+  readonly healthcheck?: unknown;
+  /** Seconds within which the first check must pass; 0: no limit. */
+  readonly healthcheck_start_period?: number;
+  readonly unhealthy_action?: "restart" | "stop" | "none";
+  readonly backoff?: "linear" | "exponential";
+  /** Seconds: the longest BACKOFF delay. */
+  readonly backoff_max?: number;
 }
 
 /** One process's state. Times are milliseconds since the epoch; 0 means never/none. */
@@ -48,6 +60,14 @@ export interface ProcessSnapshot {
   readonly spawnerr: string | null;
   /** A stop signal has been sent and the exit is awaited. */
   readonly killing: boolean;
+  /** STARTING, not spawned yet: waiting for `depends_on` / `wait_for` (the shell's gate). */
+  readonly waiting: boolean;
+  /** The health check has passed since the spawn (readiness). */
+  readonly ready: boolean;
+  /** STARTING: the start failed while the process runs (not healthy in time); it is being killed. */
+  readonly abandoning: string | null;
+  /** Spawn again once stopped (unhealthy_action=restart). */
+  readonly restartAfterStop: boolean;
 }
 
 export const INITIAL_SNAPSHOT: ProcessSnapshot = {
@@ -60,6 +80,10 @@ export const INITIAL_SNAPSHOT: ProcessSnapshot = {
   exitstatus: null,
   spawnerr: null,
   killing: false,
+  waiting: false,
+  ready: false,
+  abandoning: null,
+  restartAfterStop: false,
 };
 
 export type MachineInput =
@@ -75,7 +99,15 @@ export type MachineInput =
   /** Shutdown reached a process in BACKOFF: FATAL without a `gave up` line. */
   | { readonly kind: "giveUp" }
   /** Sending a signal failed with something other than ESRCH. */
-  | { readonly kind: "killFailed"; readonly message: string };
+  | { readonly kind: "killFailed"; readonly message: string }
+  /** The gate opened: what the process waits for holds (Steward). */
+  | { readonly kind: "gateOpen" }
+  /** The gate failed (timed out, a dependency failed): a failed start (Steward). */
+  | { readonly kind: "gateFailed"; readonly message: string }
+  /** The health check passed for the first time since the spawn (Steward). */
+  | { readonly kind: "healthy" }
+  /** A RUNNING program failed `healthcheck_retries` checks in a row (Steward). */
+  | { readonly kind: "unhealthy"; readonly message: string };
 
 export interface MachineContext {
   readonly now: number;
@@ -87,6 +119,8 @@ export type LogLevelName = "critical" | "error" | "warn" | "info" | "debug";
 
 export type Effect =
   | { readonly kind: "spawn" }
+  /** Start waiting for the gate (`gateOpen` / `gateFailed` follow), or stop waiting. */
+  | { readonly kind: "gate"; readonly open: boolean }
   | { readonly kind: "kill"; readonly signal: number; readonly group: boolean }
   | { readonly kind: "log"; readonly level: LogLevelName; readonly message: string }
   | ({ readonly kind: "transition" } & Transition);
@@ -146,7 +180,7 @@ class Step {
     this.set({ state: to });
     if (to === "BACKOFF") {
       const backoff = this.snap.backoff + 1;
-      this.set({ backoff, deadline: this.ctx.now + backoff * 1000 });
+      this.set({ backoff, deadline: this.ctx.now + backoffDelay(backoff, this.config) * 1000 });
     }
     this.effects.push({
       kind: "transition",
@@ -172,10 +206,70 @@ class Step {
       this.log("warn", `process '${this.config.name}' already running`);
       return;
     }
-    this.set({ killing: false, spawnerr: null, exitstatus: null, laststart: this.ctx.now });
+    this.set({
+      killing: false,
+      spawnerr: null,
+      exitstatus: null,
+      laststart: this.ctx.now,
+      ready: false,
+      abandoning: null,
+      restartAfterStop: false,
+    });
     this.require("EXITED", "FATAL", "BACKOFF", "STOPPED");
     this.change("STARTING");
+    if (isGated(this.config)) {
+      this.set({ waiting: true });
+      this.effects.push({ kind: "gate", open: true });
+    } else this.effects.push({ kind: "spawn" });
+  }
+
+  /** The gate opened: spawn now (startsecs counts from here). */
+  gateOpen(): void {
+    if (this.snap.state !== "STARTING" || !this.snap.waiting) return;
+    this.set({ waiting: false, laststart: this.ctx.now });
     this.effects.push({ kind: "spawn" });
+  }
+
+  gateFailed(message: string): void {
+    if (this.snap.state !== "STARTING" || !this.snap.waiting) return;
+    this.set({ waiting: false, spawnerr: message });
+    this.log("info", `spawnerr: ${message}`);
+    this.change("BACKOFF");
+  }
+
+  /** Stop while waiting at the gate: nothing was spawned, so STOPPING ends at once. */
+  cancelWait(): void {
+    this.set({ waiting: false });
+    this.effects.push({ kind: "gate", open: false });
+    this.change("STOPPING");
+    this.set({ laststop: this.ctx.now });
+    this.change("STOPPED");
+    this.log("info", `stopped: ${this.config.name} (never spawned: stopped while waiting)`);
+  }
+
+  /** A RUNNING program failed its checks: unhealthy_action decides. */
+  unhealthy(message: string): void {
+    const { config } = this;
+    if (this.snap.state !== "RUNNING") return;
+    const action = config.unhealthy_action ?? "restart";
+    this.log(
+      "warn",
+      `${config.name} is unhealthy: ${message}${action === "none" ? "" : `; ${action === "restart" ? "restarting" : "stopping"} it`}`,
+    );
+    if (action === "none") return;
+    this.kill(config.stopsignal);
+    if (action === "restart") this.set({ restartAfterStop: true });
+  }
+
+  /** Not healthy within healthcheck_start_period: stop the process; its exit is a failed start. */
+  abandon(message: string): void {
+    const { config } = this;
+    this.log("warn", `${config.name}: ${message}, stopping it`);
+    this.set({
+      abandoning: message,
+      deadline: this.ctx.now + config.stopwaitsecs * 1000,
+    });
+    this.effects.push({ kind: "kill", signal: config.stopsignal, group: config.stopasgroup });
   }
 
   kill(signal: number): void {
@@ -186,6 +280,10 @@ class Step {
       return;
     }
     if (!this.snap.pid) {
+      if (this.snap.state === "STARTING" && this.snap.waiting) {
+        this.cancelWait();
+        return;
+      }
       this.log("debug", `attempted to kill ${config.name} with sig ${signame(signal)} but it wasn't running`);
       return;
     }
@@ -208,13 +306,34 @@ class Step {
         const unexpected = !config.exitcodes.includes(this.snap.exitstatus ?? -1);
         if (config.autorestart === "true" || (config.autorestart === "unexpected" && unexpected))
           this.spawn();
+      } else if (state === "STOPPED" && this.snap.restartAfterStop) {
+        this.spawn();
       } else if (state === "STOPPED" && !this.snap.laststart) {
         if (config.autostart) this.spawn();
       } else if (state === "BACKOFF") {
         if (this.snap.backoff <= config.startretries && ctx.now > this.snap.deadline) this.spawn();
       }
     }
-    if (state === "STARTING" && this.snap.pid && startupComplete(this.snap, config, ctx.now)) {
+    if (state === "STARTING" && this.snap.pid && this.snap.abandoning !== null) {
+      if (this.snap.deadline - ctx.now <= 0) {
+        this.log("warn", `killing '${config.name}' (${this.snap.pid}) with SIGKILL`);
+        this.set({ deadline: ctx.now + config.stopwaitsecs * 1000 });
+        this.effects.push({ kind: "kill", signal: SIGKILL, group: config.killasgroup });
+      }
+      return;
+    }
+    if (state === "STARTING" && this.snap.pid && notReadyInTime(this.snap, config, ctx.now)) {
+      this.abandon(
+        `not healthy within healthcheck_start_period (${config.healthcheck_start_period} seconds)`,
+      );
+      return;
+    }
+    if (
+      state === "STARTING" &&
+      this.snap.pid &&
+      startupComplete(this.snap, config, ctx.now) &&
+      (!config.healthcheck || this.snap.ready)
+    ) {
       this.set({ deadline: 0, backoff: 0 });
       this.change("RUNNING");
       this.log(
@@ -252,13 +371,23 @@ class Step {
     }
     this.set({ laststop: ctx.now });
     const expected = config.exitcodes.includes(exitstatus);
+    if (this.snap.abandoning !== null) {
+      tooQuickly = true;
+    } else if (config.healthcheck && !this.snap.ready && this.snap.state === "STARTING") {
+      // Gone before it ever passed its health check: it never started.
+      tooQuickly = true;
+    }
     if (this.snap.killing) {
       this.set({ killing: false, deadline: 0, exitstatus });
       this.require("STOPPING");
       this.change("STOPPED");
       this.log(expected ? "info" : "warn", `stopped: ${config.name} (${how})`);
     } else if (tooQuickly) {
-      this.set({ exitstatus: null, spawnerr: "Exited too quickly (process log may have details)" });
+      this.set({
+        exitstatus: null,
+        spawnerr: this.snap.abandoning ?? "Exited too quickly (process log may have details)",
+        abandoning: null,
+      });
       this.require("STARTING");
       this.change("BACKOFF");
       this.log("warn", `exited: ${config.name} (${how}; not expected)`);
@@ -277,6 +406,23 @@ class Step {
     }
     this.set({ pid: 0 });
   }
+}
+
+/** Whether spawning waits for a gate (`depends_on` or `wait_for`). */
+function isGated(config: MachineConfig): boolean {
+  return (config.depends_on?.length ?? 0) > 0 || (config.wait_for?.length ?? 0) > 0;
+}
+
+/** Seconds before retry number `backoff` (1, 2, …): linear as supervisord (n s) or exponential (2^(n-1) s), capped. */
+export function backoffDelay(backoff: number, config: MachineConfig): number {
+  const raw = config.backoff === "exponential" ? 2 ** Math.min(backoff - 1, 30) : backoff;
+  return config.backoff_max === undefined ? raw : Math.min(raw, config.backoff_max);
+}
+
+/** A health-checked process still not ready when its start period is over. */
+function notReadyInTime(snap: ProcessSnapshot, config: MachineConfig, now: number): boolean {
+  const period = config.healthcheck_start_period ?? 0;
+  return Boolean(config.healthcheck) && !snap.ready && period > 0 && now - snap.laststart >= period * 1000;
 }
 
 /** Whether a STARTING process has stayed up long enough (startsecs ≤ 0: at once). */
@@ -324,6 +470,23 @@ export function step(
     case "giveUp":
       s.giveUp();
       break;
+    case "gateOpen":
+      s.gateOpen();
+      s.evaluate();
+      break;
+    case "gateFailed":
+      s.gateFailed(input.message);
+      s.evaluate();
+      break;
+    case "healthy":
+      if (s.snap.state === "STARTING" && s.snap.pid && !s.snap.ready && s.snap.abandoning === null) {
+        s.set({ ready: true });
+        s.evaluate();
+      }
+      break;
+    case "unhealthy":
+      s.unhealthy(input.message);
+      break;
     case "killFailed":
       s.log("critical", `unknown problem killing ${config.name} (${snapshot.pid}):${input.message}`);
       s.change("UNKNOWN");
@@ -339,8 +502,16 @@ export function step(
  */
 export function nextDeadline(snap: ProcessSnapshot, config: MachineConfig): number | null {
   switch (snap.state) {
-    case "STARTING":
-      return snap.pid && config.startsecs > 0 ? snap.laststart + config.startsecs * 1000 + 1 : null;
+    case "STARTING": {
+      if (!snap.pid) return null;
+      if (snap.abandoning !== null) return snap.deadline;
+      if (config.healthcheck && !snap.ready) {
+        // Waiting for the first passing check (the `healthy` input), at most the start period.
+        const period = config.healthcheck_start_period ?? 0;
+        return period > 0 ? snap.laststart + period * 1000 : null;
+      }
+      return config.startsecs > 0 ? snap.laststart + config.startsecs * 1000 + 1 : null;
+    }
     case "BACKOFF":
       return snap.backoff <= config.startretries ? snap.deadline + 1 : null;
     case "STOPPING":
