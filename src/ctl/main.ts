@@ -3,7 +3,6 @@
  * command (its exit status) or the interactive shell (exit 0). IO shell around the commands.
  */
 import { existsSync } from "node:fs";
-import type { Interface } from "node:readline";
 import type { CliIo } from "../cli/io.js";
 import { type CtlOptions, DEFAULT_CTL_OPTIONS, loadCtlConfig } from "../config/load-ctl.js";
 import { findConfigFile } from "../config/search-path.js";
@@ -12,7 +11,7 @@ import { STEWARD_VERSION } from "../version.js";
 import { runLine } from "./dispatch.js";
 import { parseCtlArgs } from "./options.js";
 import { CtlSession, type SessionIo } from "./session.js";
-import { InterruptHub, processSessionIo } from "./session-io.js";
+import { InterruptHub, processSessionIo, type ShellState } from "./session-io.js";
 import { runShell } from "./shell.js";
 
 export const CTL_HELP = `stewardctl -- control applications run by stewardd or supervisord from the cmd line.
@@ -82,7 +81,7 @@ export async function ctlMain(
     }
   }
   const hub = new InterruptHub();
-  const shell: { rl: Interface | null } = { rl: null };
+  const shell: ShellState = { rl: null, lines: null };
   const session = new CtlSession(
     {
       serverurl: a.serverurl ?? config.serverurl,

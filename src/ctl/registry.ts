@@ -1,6 +1,7 @@
 /** Every ctl command by name, and `help`, which lists them as supervisorctl does. */
 import type { Command } from "./commands/command.js";
 import { add, avail, remove, reread, update } from "./commands/config-update.js";
+import { fg } from "./commands/fg.js";
 import { eof, exit, open, quit, reload, shutdown, version } from "./commands/lifecycle.js";
 import { pid } from "./commands/pid.js";
 import { clear, signal } from "./commands/signal-clear.js";
@@ -43,6 +44,7 @@ const ALL: readonly Command[] = [
   clear,
   eof,
   exit,
+  fg,
   help,
   maintail,
   open,

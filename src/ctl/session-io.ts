@@ -6,7 +6,14 @@ import { createInterface, type Interface } from "node:readline";
 import { Writable } from "node:stream";
 import type { CliIo } from "../cli/io.js";
 import { RpcClient } from "../rpc/client.js";
-import type { SessionIo } from "./session.js";
+import { LineQueue } from "./line-queue.js";
+import type { LineSource, SessionIo } from "./session.js";
+
+/** The shell while it runs: its readline (for questions) and the lines it reads. */
+export interface ShellState {
+  rl: Interface | null;
+  lines: LineQueue | null;
+}
 
 export class InterruptHub {
   readonly #handlers: (() => void)[] = [];
@@ -57,7 +64,31 @@ function askTerminal(question: string, secret: boolean, rl: Interface | null): P
   });
 }
 
-export function processSessionIo(io: CliIo, hub: InterruptHub, shell: { rl: Interface | null }): SessionIo {
+/**
+ * Lines typed on stdin: the shell's own queue while it runs (with an empty prompt, as raw_input()
+ * reads), else a reader of its own on stdin, closed with the source. Not a terminal interface: the
+ * terminal keeps its line editing and echo, and Ctrl-C stays a signal (see InterruptHub).
+ */
+function stdinLines(shell: ShellState): LineSource {
+  if (shell.rl && shell.lines) {
+    const queue = shell.lines;
+    shell.rl.setPrompt("");
+    return { next: () => queue.next(), close: () => queue.cancel() };
+  }
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  const queue = new LineQueue(rl);
+  return {
+    next: () => queue.next(),
+    close: () => {
+      queue.cancel();
+      rl.close();
+      // A paused pipe or terminal is still read and would keep stewardctl alive: let it exit.
+      (process.stdin as { unref?: () => void }).unref?.();
+    },
+  };
+}
+
+export function processSessionIo(io: CliIo, hub: InterruptHub, shell: ShellState): SessionIo {
   return {
     stdout: io.stdout,
     stderr: io.stderr,
@@ -70,6 +101,7 @@ export function processSessionIo(io: CliIo, hub: InterruptHub, shell: { rl: Inte
       }),
     ask: (question, secret = false) => askTerminal(question, secret, shell.rl),
     onInterrupt: (handler) => hub.on(handler),
+    lines: () => stdinLines(shell),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     now: () => Date.now(),
   };

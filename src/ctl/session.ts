@@ -8,7 +8,25 @@ import type { XmlRpcValue } from "../rpc/values.js";
 /** The part of `RpcClient` the ctl uses. */
 export interface RpcCaller {
   call(method: string, params?: readonly XmlRpcValue[]): Promise<XmlRpcValue>;
+  /** GETs a streamed page (`/logtail/…`); a 200's body goes to `onData` until it is closed. */
+  stream?(path: string, onData: (chunk: Buffer) => void): OpenStream;
   close?(): void;
+}
+
+/** A streamed page being read. */
+export interface OpenStream {
+  /** The answer's HTTP status once known; rejects when the connection fails. */
+  readonly status: Promise<number>;
+  /** Stops reading (also before the status is known). */
+  close(): void;
+}
+
+/** Lines typed on stdin, for a command that reads them (`fg`). */
+export interface LineSource {
+  /** The next line (without its line end), or null at the end of input. One read at a time. */
+  next(): Promise<string | null>;
+  /** Hands the input back: a pending `next()` is given up, and lines not read stay for the shell. */
+  close(): void;
 }
 
 export interface SessionOptions {
@@ -33,6 +51,8 @@ export interface SessionIo {
   readonly ask: (question: string, secret?: boolean) => Promise<string>;
   /** Calls `handler` on Ctrl-C until the returned function is called. */
   readonly onInterrupt: (handler: () => void) => () => void;
+  /** The lines typed on stdin: the shell's input while it runs, else stdin read from now on. */
+  readonly lines: () => LineSource;
   readonly sleep: (ms: number) => Promise<void>;
   readonly now: () => number;
 }
@@ -55,6 +75,15 @@ export class CtlSession {
   call(method: string, params: readonly XmlRpcValue[] = []): Promise<XmlRpcValue> {
     this.#client ??= this.io.connect(this.options);
     return this.#client.call(method, params);
+  }
+
+  /** GETs a streamed page from the server (see `RpcCaller.stream`). */
+  stream(path: string, onData: (chunk: Buffer) => void): OpenStream {
+    this.#client ??= this.io.connect(this.options);
+    if (this.#client.stream === undefined) {
+      return { status: Promise.reject(new Error("this server connection cannot stream")), close() {} };
+    }
+    return this.#client.stream(path, onData);
   }
 
   /** Drops the connection; the next call connects with the current options (after `open` or a login). */

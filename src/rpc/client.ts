@@ -134,6 +134,53 @@ export class RpcClient {
     return decoded.value;
   }
 
+  /**
+   * GETs a page the server streams, such as `/logtail/<name>/stdout` (what supervisorctl's `fg`
+   * reads), on a connection of its own, with the same credentials as the calls. `status` resolves
+   * once the answer's status is known (it rejects with an RpcClientError when the connection
+   * fails); until `close()`, each piece of a 200 answer's body goes to `onData`.
+   */
+  stream(path: string, onData: (chunk: Buffer) => void): { status: Promise<number>; close(): void } {
+    const target = this.#target;
+    const { "User-Agent": userAgent, Authorization: auth } = this.#headers;
+    // Keep-alive, not `Connection: close`: supervisord's medusa holds a `close` answer until it ends.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const req = request({
+      ...("socketPath" in target ? { socketPath: target.socketPath, host: "localhost" } : target),
+      method: "GET",
+      path,
+      agent,
+      headers: {
+        "User-Agent": userAgent!,
+        Accept: "*/*",
+        ...(auth === undefined ? {} : { Authorization: auth }),
+      },
+    });
+    let closed = false;
+    const close = () => {
+      closed = true;
+      req.destroy();
+      agent.destroy();
+    };
+    const status = new Promise<number>((resolve, reject) => {
+      req.once("response", (response) => {
+        const code = response.statusCode ?? 0;
+        response.on("error", () => {});
+        if (code === 200) response.on("data", (chunk: Buffer) => closed || onData(chunk));
+        else response.resume();
+        resolve(code);
+      });
+      req.on("error", (error: NodeJS.ErrnoException) => {
+        agent.destroy();
+        if (!closed) reject(connectionError(this.serverurl, error));
+      });
+    });
+    // A status nobody waits for any more (closed first) is no unhandled rejection.
+    status.catch(() => {});
+    req.end();
+    return { status, close };
+  }
+
   /** Closes the kept-alive connection. */
   close(): void {
     this.#agent.destroy();

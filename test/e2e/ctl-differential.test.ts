@@ -87,6 +87,11 @@ describe("stewardctl and supervisorctl give the same answers", () => {
       ["bogus"],
       ["signal", "HUP", "off"],
       ["signal", "BOGUS", "cat"],
+      ["fg"],
+      ["fg", "nosuch"],
+      ["fg", "off"],
+      ["fg", "cat", "off"],
+      ["help", "fg"],
     ]) {
       const ours = stewardctl(d.conf, ...command);
       const theirs = supervisorctl(d.conf, ...command);

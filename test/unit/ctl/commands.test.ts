@@ -41,6 +41,7 @@ function fakeSession(
     }),
     ask: async () => "y",
     onInterrupt: () => () => {},
+    lines: () => ({ next: async () => null, close: () => {} }),
     sleep: async (ms) => {
       clock.t += ms;
     },

@@ -84,6 +84,8 @@ test("completion: commands, then process names or groups", () => {
   assert.deepEqual(complete("sta", VOCABULARY, COMMANDS, procs), ["start ", "status "]);
   assert.deepEqual(complete("start ", VOCABULARY, COMMANDS, procs), ["cat ", "g:a ", "g:* ", "g:b "]);
   assert.deepEqual(complete("stop g:", VOCABULARY, COMMANDS, procs), ["g:a ", "g:* ", "g:b "]);
+  assert.deepEqual(complete("fg c", VOCABULARY, COMMANDS, procs), ["cat "]);
+  assert.deepEqual(complete("f", VOCABULARY, COMMANDS, procs), ["fg "]);
   assert.deepEqual(complete("update ", VOCABULARY, COMMANDS, procs), ["cat ", "g "]);
   assert.equal(currentWord("stop g:*"), "g:*");
 });
