@@ -4,7 +4,8 @@
  * and cleanup. Node built-ins only.
  *
  * Nothing here talks to a daemon through a client: everything is observed from outside, through
- * /proc, the log files and signals (only the rpc scenario, bench/rpc.mjs, is a client).
+ * /proc, the log files and signals (only the rpc and events scenarios, bench/rpc.mjs and
+ * bench/events.mjs, are clients).
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import {
@@ -67,6 +68,10 @@ export function readParams(env = process.env) {
     rpcClients: Math.max(1, envNumber(env, "BENCH_RPC_CLIENTS", 4)),
     rpcSeconds: Math.max(0.1, envNumber(env, "BENCH_RPC_SECONDS", quick ? 1 : 3)),
     rpcStatusRuns: Math.max(1, envNumber(env, "BENCH_RPC_STATUS_RUNS", quick ? 3 : 5)),
+    events: Math.max(1, Math.round(envNumber(env, "BENCH_EVENTS", quick ? 3000 : 20000))),
+    eventsBatch: Math.max(1, Math.round(envNumber(env, "BENCH_EVENTS_BATCH", 1000))),
+    eventsTimeoutS: Math.max(0.1, envNumber(env, "BENCH_EVENTS_TIMEOUT", quick ? 5 : 15)),
+    eventsPool: Math.round(envNumber(env, "BENCH_EVENTS_POOL", quick ? 1 : 4)),
     only: envList(env, "BENCH_ONLY"),
     daemons: envList(env, "BENCH_DAEMONS"),
     keep: env.BENCH_KEEP === "1",

@@ -13,6 +13,23 @@ const bytes = (v) => (v === 0 ? "0" : `${v} (${(v / MiB).toFixed(2)} MiB)`);
 const plain = (v) => String(v);
 const perSecond = (v) => `${Math.round(v).toLocaleString("en-US")} req/s`;
 const pct = (v) => `${v.toFixed(0)}%`;
+const eventsPerSecond = (v) => `${Math.round(v).toLocaleString("en-US")} events/s`;
+const us = (v) => `${v.toFixed(0)} µs`;
+/** An events-scenario rate: its events/s, marked when the window timed out (a partial rate). */
+const eventRate = (x) =>
+  `${eventsPerSecond(x.rate)}${x.timedOut ? ` (partial: ${x.delivered} of ${x.events ?? x.sent} before the timeout)` : ""}`;
+/** Whether an events run saw every event exactly once and in order: `{ ok, text }`. */
+const eventChecks = (c) => {
+  const problems = [];
+  if (c.disorder > 0) problems.push(`${c.disorder} out of order or repeated`);
+  if (c.gaps > 0) problems.push(`${c.gaps} pool-serial gaps`);
+  if (c.bad > 0) problems.push(`${c.bad} unreadable payloads`);
+  if (c.expected !== null && c.count !== c.expected) problems.push(`${c.count} of ${c.expected} arrived`);
+  else if (c.sumsMatch === false) problems.push("the data checksums differ");
+  if (problems.length) return { ok: false, text: problems.join(", ") };
+  if (c.expected === null) return { ok: true, text: `${c.count} in order (timed out: loss not checked)` };
+  return { ok: true, text: `yes (${c.count})` };
+};
 /** An rpc scenario part, or a throw (the cell becomes "error"). */
 const ok = (x) => {
   if (!x || x.error) throw new Error("failed");
@@ -161,6 +178,15 @@ export function rowDefinitions(P) {
       fmt: sec,
       target: "shown beside supervisorctl's",
     },
+    {
+      scenario: "events",
+      label: `events/s delivered to 1 listener that answers OK at once (${P.events} REMOTE_COMMUNICATION events; daemon CPU, % of one core)`,
+      // Time per event, so that the ratio reads as everywhere else (below 1: stewardd is faster).
+      get: (r) => 1 / r.one.window.rate,
+      cell: (r) => `${eventRate(r.one.window)} (${pct(r.one.window.daemonCpuPct)})`,
+      fmt: plain,
+      target: "shown beside supervisord's",
+    },
   );
   return rows;
 }
@@ -282,6 +308,41 @@ export function detailDefinitions(P) {
       cell: (r) =>
         rpcCell(r.stockStatus ?? r.status, (x) => (x.ctl === "supervisorctl" ? sec(x.medianS) : "n/a")),
     },
+    {
+      scenario: "events",
+      label:
+        "events, 1 listener: window; daemon CPU per event; listener / benchmark CPU (% of one core); the untimed warm-up of the fresh daemon",
+      cell: (r) =>
+        `${sec(r.one.window.seconds)}; ${us(r.one.window.daemonCpuUsPerEvent)}; ${pct(r.one.window.listenerCpuPct)} / ${pct(r.one.window.benchmarkCpuPct)}; ${r.one.warmupEvents} events in ${sec(r.one.warmupS)}`,
+    },
+    {
+      scenario: "events",
+      label: `events, a pool of ${P.eventsPool > 1 ? P.eventsPool : "N"} listeners (numprocs): events/s (daemon CPU); events each listener got`,
+      cell: (r) =>
+        !r.pool
+          ? "not run (BENCH_EVENTS_POOL ≤ 1)"
+          : `${eventRate(r.pool.window)} (${pct(r.pool.window.daemonCpuPct)}); ${r.pool.window.perListener.join(" / ")}`,
+    },
+    {
+      scenario: "events",
+      label: `events, backlog: ${P.events} sendRemoteCommEvent calls with the listener stopped (calls/s; daemon CPU per call)`,
+      cell: (r) =>
+        !r.one.backlog
+          ? "not run (the window timed out)"
+          : `${Math.round(r.one.backlog.ingestRate).toLocaleString("en-US")} calls/s${r.one.backlog.ingestTimedOut ? ` (partial: ${r.one.backlog.sent} before the timeout)` : ""}; ${us(r.one.backlog.ingestCpuUsPerCall)}`,
+    },
+    {
+      scenario: "events",
+      label: "events, backlog: then drained by the listener (events/s; daemon CPU per event)",
+      cell: (r) =>
+        !r.one.backlog ? "not run" : `${eventRate(r.one.backlog)}; ${us(r.one.backlog.daemonCpuUsPerEvent)}`,
+    },
+    {
+      scenario: "events",
+      label: "events: every event exactly once and in order, 1 listener / pool (events checked)",
+      cell: (r) =>
+        `${eventChecks(r.one.checks).text} / ${r.pool ? eventChecks(r.pool.checks).text : "not run"}`,
+    },
   ].map((d) => ({ ...d, fmt: plain }));
 }
 
@@ -387,6 +448,25 @@ export function findings(P, results, rows) {
           out.push(`**${daemon}, ${scenario} (${part}): failed** — ${x.error.split("\n")[0]}`);
       if (scenario === "respawn" && r.gaveUp > 0)
         out.push(`**${daemon}, respawn:** logged \`gave up:\` ${r.gaveUp} time(s).`);
+      if (scenario === "events") {
+        for (const [what, x] of [
+          ["1 listener", r.one],
+          [`pool of ${P.eventsPool}`, r.pool],
+        ]) {
+          if (!x) continue;
+          const verdict = eventChecks(x.checks);
+          if (!verdict.ok)
+            out.push(
+              `**${daemon}, events (${what}):** not every event arrived exactly once, in order: ${verdict.text}.`,
+            );
+          if (x.window.timedOut)
+            out.push(
+              `**${daemon}, events (${what}):** timed out after ${P.eventsTimeoutS} s (BENCH_EVENTS_TIMEOUT) with ${x.window.delivered} of ${x.window.events} events delivered; the rate shown is of those.`,
+            );
+          if (x.backlog?.timedOut || x.backlog?.ingestTimedOut)
+            out.push(`**${daemon}, events (${what}), backlog:** timed out; its rates are partial.`);
+        }
+      }
       if (scenario === "stop" && r.ignoring < P.programs)
         out.push(`**${daemon}, stop:** only ${r.ignoring} of ${P.programs} children ignored SIGTERM.`);
     }

@@ -167,7 +167,7 @@ async function allInfoLatency(socketPath, P) {
  * Content-Length (medusa's and node:http's XML-RPC answers both have one). When the server says
  * `Connection: close` or closes an idle connection, the next request opens a new one.
  */
-class LeanClient {
+export class LeanClient {
   #path;
   #socket = null;
   #pending = null;
@@ -275,7 +275,7 @@ class LeanClient {
   }
 }
 
-function httpRequest(body) {
+export function httpRequest(body) {
   return Buffer.from(
     `POST /RPC2 HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
