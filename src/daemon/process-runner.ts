@@ -39,6 +39,10 @@ export interface RunnerDeps {
   readonly listener?: ListenerHooks | null;
   /** PROCESS_LOG_* (`*_events_enabled`) and PROCESS_COMMUNICATION_* (capture mode) events. */
   readonly outputEvents?: OutputEventHooks | null;
+  /** `depends_on` / `wait_for`: the machine's `gate` effect opens or closes it. */
+  readonly gate?: { open(): void; close(): void } | null;
+  /** The health check of each instance (readiness and liveness). */
+  readonly health?: ListenerHooks | null;
 }
 
 /** What an event listener's pool is told about the listener process. */
@@ -154,6 +158,10 @@ export class ProcessRunner {
       case "spawn":
         this.#spawn();
         break;
+      case "gate":
+        if (effect.open) this.#deps.gate?.open();
+        else this.#deps.gate?.close();
+        break;
       case "kill":
         this.#kill(effect.signal, effect.group);
         break;
@@ -236,6 +244,8 @@ export class ProcessRunner {
     childPid = child.pid;
     const listener = this.#deps.listener ?? null;
     listener?.spawned();
+    const health = this.#deps.health ?? null;
+    health?.spawned();
     const streams = [child.stdout, child.stderr].filter((s) => s !== null);
     let received = 0;
     let open = streams.length;
@@ -257,6 +267,7 @@ export class ProcessRunner {
         received++;
         channel?.write(chunk);
         protocol?.output(chunk);
+        health?.output(chunk);
       });
       stream.on("close", () => {
         open--;
@@ -297,6 +308,7 @@ export class ProcessRunner {
         const stopped = this.#snapshot.killing;
         // An event the listener had not answered goes back to its pool before a respawn can happen.
         this.#deps.listener?.exited();
+        this.#deps.health?.exited();
         this.dispatch({ kind: "exited", status });
         // A stop with stopasgroup/killasgroup leaves nothing of the group behind.
         if (stopped && (this.config.stopasgroup || this.config.killasgroup)) this.#killGroup(child.pid);

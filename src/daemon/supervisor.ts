@@ -3,7 +3,7 @@
  * Starts autostart programs, and stops everything in supervisord's shutdown order (one group at a
  * time, highest priority number first), without waiting on idle groups.
  */
-import type { Config, GroupConfig } from "../config/types.js";
+import type { Config, GroupConfig, ProcessConfig } from "../config/types.js";
 import {
   processCommunicationPayload,
   processGroupPayload,
@@ -19,7 +19,10 @@ import { type ProcessStateName, STOPPED_STATES, type SupervisorStateName } from 
 import type { ProcessSpawner } from "./child-handle.js";
 import type { EventBus } from "./event-bus.js";
 import type { EventPool } from "./event-pool.js";
+import { HealthMonitor, type HealthReport } from "./health-monitor.js";
+import { type RunnableProbe, runProbe } from "./probes.js";
 import { type ListenerHooks, type LogPaths, type OutputEventHooks, ProcessRunner } from "./process-runner.js";
+import { type DependencyView, type GateDependency, StartGate } from "./start-gate.js";
 
 export interface GroupRuntime {
   readonly config: GroupConfig;
@@ -54,6 +57,11 @@ export class Supervisor {
   #reportTimer: NodeJS.Timeout | null = null;
   #syslog: UnixSyslog | null = null;
   readonly #listeners = new Set<TransitionListener>();
+  /** Steward: the start gate and health monitor of each process that has them. */
+  readonly #gates = new Map<ProcessRunner, StartGate>();
+  readonly #health = new Map<ProcessRunner, HealthMonitor>();
+  #dependents: Map<ProcessRunner, ProcessRunner[]> | null = null;
+  #recheckQueued = false;
 
   constructor(config: Config, deps: SupervisorDeps) {
     this.#config = config;
@@ -78,23 +86,139 @@ export class Supervisor {
 
   #createGroup(group: GroupConfig): GroupRuntime {
     const pool = group.kind === "eventlistener" ? this.#deps.events.addPool(group) : null;
-    const runners = group.processes.map(
-      (p, i) =>
-        new ProcessRunner(p, this.#logPaths(group, i), {
-          spawner: this.#deps.spawner,
-          log: this.#deps.log,
-          now: this.#deps.now,
-          mayStart: () => this.mood === "RUNNING",
-          spawnContext: { env: this.#deps.env, serverurl: this.#config.serverurl, groupName: group.name },
-          stripAnsi: this.#config.supervisord.strip_ansi,
-          syslog: () => (this.#syslog ??= new UnixSyslog()),
-          onTransition: (runner, transition) => this.#onTransition(runner, group.name, pool, transition),
-          listener: pool === null ? null : listenerHooks(pool, p.name),
-          outputEvents: this.#outputEvents(p.name, group.name),
-        }),
-    );
+    const runners = group.processes.map((p, i) => {
+      let runner: ProcessRunner | null = null;
+      const self = () => runner!;
+      const health = p.healthcheck ? this.#healthMonitor(p, self) : null;
+      const gate = p.depends_on.length > 0 || p.wait_for.length > 0 ? this.#startGate(p, self) : null;
+      runner = new ProcessRunner(p, this.#logPaths(group, i), {
+        spawner: this.#deps.spawner,
+        log: this.#deps.log,
+        now: this.#deps.now,
+        mayStart: () => this.mood === "RUNNING",
+        spawnContext: { env: this.#deps.env, serverurl: this.#config.serverurl, groupName: group.name },
+        stripAnsi: this.#config.supervisord.strip_ansi,
+        syslog: () => (this.#syslog ??= new UnixSyslog()),
+        onTransition: (r, transition) => this.#onTransition(r, group.name, pool, transition),
+        listener: pool === null ? null : listenerHooks(pool, p.name),
+        outputEvents: this.#outputEvents(p.name, group.name),
+        gate,
+        health: health && {
+          spawned: () => health.spawned(),
+          output: (chunk) => health.output(chunk),
+          exited: () => health.exited(),
+        },
+      });
+      if (gate) this.#gates.set(runner, gate);
+      if (health) this.#health.set(runner, health);
+      return runner;
+    });
     for (const runner of runners) pool?.attach(runner);
+    this.#dependents = null;
     return { config: group, runners, pool };
+  }
+
+  #healthMonitor(p: ProcessConfig, runner: () => ProcessRunner): HealthMonitor {
+    const env = { ...Object.fromEntries(this.#deps.env), ...p.environment };
+    return new HealthMonitor({
+      config: p,
+      probe: (probe, timeoutMs, signal) => runProbe(probe, { timeoutMs, signal, env, cwd: p.directory }),
+      state: () => runner().state,
+      healthy: () => runner().dispatch({ kind: "healthy" }),
+      unhealthy: (message) => runner().dispatch({ kind: "unhealthy", message }),
+      log: this.#deps.log,
+      changed: () => this.#recheckGates(),
+    });
+  }
+
+  #startGate(p: ProcessConfig, runner: () => ProcessRunner): StartGate {
+    const dependencies: GateDependency[] = p.depends_on.flatMap((d) =>
+      d.processes.map((spec) => ({
+        target: displayName(spec),
+        condition: d.condition,
+        view: () => this.#view(spec),
+        start: () => {
+          const dep = this.#runner(spec);
+          if (dep && ["STOPPED", "EXITED", "FATAL"].includes(dep.state)) dep.dispatch({ kind: "start" });
+        },
+      })),
+    );
+    return new StartGate({
+      config: p,
+      dependencies,
+      probe: (probe: RunnableProbe, signal) => runProbe(probe, { timeoutMs: 5000, signal }),
+      log: this.#deps.log,
+      mayStart: () => this.mood === "RUNNING",
+      onOpen: () => runner().dispatch({ kind: "gateOpen" }),
+      onFail: (message) => runner().dispatch({ kind: "gateFailed", message }),
+    });
+  }
+
+  #runner(spec: string): ProcessRunner | undefined {
+    const colon = spec.indexOf(":");
+    return this.group(spec.slice(0, colon))?.runners.find((r) => r.name === spec.slice(colon + 1));
+  }
+
+  #view(spec: string): DependencyView {
+    const r = this.#runner(spec);
+    if (!r) {
+      // Removed since (removeProcessGroup): it can never be met.
+      return {
+        name: spec,
+        state: "UNKNOWN",
+        pid: 0,
+        exitedExpected: false,
+        autorestart: "false",
+        healthy: false,
+      };
+    }
+    const s = r.snapshot;
+    return {
+      name: r.name,
+      state: s.state,
+      pid: s.pid,
+      exitedExpected: s.state === "EXITED" && r.config.exitcodes.includes(s.exitstatus ?? -1),
+      autorestart: r.config.autorestart,
+      healthy: this.#health.get(r)?.healthy ?? false,
+    };
+  }
+
+  /** Re-checks every waiting gate, once per turn (state and health changes can come in bursts). */
+  #recheckGates(): void {
+    if (this.#recheckQueued) return;
+    this.#recheckQueued = true;
+    queueMicrotask(() => {
+      this.#recheckQueued = false;
+      for (const gate of this.#gates.values()) gate.check();
+    });
+  }
+
+  /** What a STARTING process waits for before it is spawned ("" when it does not wait). */
+  waitingFor(runner: ProcessRunner): string {
+    const gate = this.#gates.get(runner);
+    return gate?.waiting ? gate.describe() : "";
+  }
+
+  /** The health of a process with a health check, or null. */
+  health(runner: ProcessRunner): HealthReport | null {
+    return this.#health.get(runner)?.report ?? null;
+  }
+
+  /** The processes whose `depends_on` names `runner`. */
+  dependentsOf(runner: ProcessRunner): ProcessRunner[] {
+    if (this.#dependents === null) {
+      const map = new Map<ProcessRunner, ProcessRunner[]>();
+      for (const r of this.runners) {
+        for (const d of r.config.depends_on) {
+          for (const spec of d.processes) {
+            const dep = this.#runner(spec);
+            if (dep) map.set(dep, [...(map.get(dep) ?? []), r]);
+          }
+        }
+      }
+      this.#dependents = map;
+    }
+    return this.#dependents.get(runner) ?? [];
   }
 
   #outputEvents(processName: string, groupName: string): OutputEventHooks {
@@ -155,10 +279,7 @@ export class Supervisor {
       const group = this.groups[i]!;
       const pending = group.runners.filter((r) => !STOPPED_STATES.has(r.state));
       if (pending.length === 0) continue;
-      for (const runner of [...pending].reverse()) {
-        if (runner.state === "RUNNING" || runner.state === "STARTING") runner.dispatch({ kind: "stop" });
-        else if (runner.state === "BACKOFF") runner.dispatch({ kind: "giveUp" });
-      }
+      for (const runner of [...pending].reverse()) this.#stopAfterDependents(runner, new Set());
       if (group.runners.some((r) => !STOPPED_STATES.has(r.state))) return;
     }
     if (this.#reportTimer) clearTimeout(this.#reportTimer);
@@ -166,13 +287,30 @@ export class Supervisor {
       runner.dispose();
       runner.killLeftovers();
     }
+    for (const gate of this.#gates.values()) gate.close();
+    for (const health of this.#health.values()) health.stop();
     this.#syslog?.close();
     const done = this.#stopped;
     this.#stopped = null;
     done();
   }
 
+  /** Shutdown: stops `runner` once nothing that depends on it runs; stops those first. */
+  #stopAfterDependents(runner: ProcessRunner, seen: Set<ProcessRunner>): void {
+    if (seen.has(runner)) return;
+    seen.add(runner);
+    const live = this.dependentsOf(runner).filter((d) => !STOPPED_STATES.has(d.state));
+    if (live.length > 0) {
+      for (const d of live) this.#stopAfterDependents(d, seen);
+      return;
+    }
+    if (runner.state === "RUNNING" || runner.state === "STARTING") runner.dispatch({ kind: "stop" });
+    else if (runner.state === "BACKOFF") runner.dispatch({ kind: "giveUp" });
+  }
+
   #onTransition(runner: ProcessRunner, groupName: string, pool: EventPool | null, t: Transition): void {
+    this.#health.get(runner)?.stateChanged(t.to);
+    if (this.#gates.size > 0) this.#recheckGates();
     this.#deps.events.notify(`PROCESS_STATE_${t.to}`, () =>
       processStatePayload({ ...t, processName: runner.name, groupName }),
     );
@@ -221,7 +359,14 @@ export class Supervisor {
     const index = this.groups.findIndex((g) => g.config.name === name);
     if (index < 0) return;
     const group = this.groups[index]!;
-    for (const runner of group.runners) runner.dispose();
+    for (const runner of group.runners) {
+      runner.dispose();
+      this.#gates.get(runner)?.close();
+      this.#gates.delete(runner);
+      this.#health.get(runner)?.stop();
+      this.#health.delete(runner);
+    }
+    this.#dependents = null;
     if (group.pool !== null) this.#deps.events.removePool(group.pool);
     this.groups.splice(index, 1);
     this.#deps.events.notify("PROCESS_GROUP_REMOVED", processGroupPayload(name));
@@ -239,4 +384,10 @@ function listenerHooks(pool: EventPool, processName: string): ListenerHooks {
     output: (chunk) => pool.output(processName, chunk),
     exited: () => pool.exited(processName),
   };
+}
+
+/** `group:name` as status shows it: `name` when the group is the program's own. */
+function displayName(spec: string): string {
+  const colon = spec.indexOf(":");
+  return spec.slice(0, colon) === spec.slice(colon + 1) ? spec.slice(colon + 1) : spec;
 }

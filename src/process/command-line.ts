@@ -17,7 +17,9 @@ export type SpawnFailureKind =
   /** NoPermission: `access(X_OK)` refused (fault NOT_EXECUTABLE). */
   | "no-permission"
   /** Pipes or fork failed (supervisord's spawnerr; no RPC fault of its own). */
-  | "resources";
+  | "resources"
+  /** Steward's `environment_file` failed to load (the shell's message). */
+  | "environment";
 
 /** A spawn that failed before a child existed. `message` is supervisord's spawnerr, verbatim. */
 export class SpawnError extends StewardError {

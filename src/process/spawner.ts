@@ -24,7 +24,8 @@ import { resolve } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import type { ProcessConfig } from "../config/types.js";
 import { childEnvironment } from "./child-environment.js";
-import { type FileFacts, resolveCommand } from "./command-line.js";
+import { type FileFacts, resolveCommand, SpawnError } from "./command-line.js";
+import { loadEnvironmentFile } from "./environment-file.js";
 import { defaultPipeDirectory, FifoPool, openPipe, type Pipe } from "./fifo-pool.js";
 import { kill } from "./signal-process.js";
 import {
@@ -130,15 +131,29 @@ export class NodeSpawner implements Spawner {
   /** Resolves the command and the environment as supervisord does, then starts the process. */
   spawn(config: ProcessConfig, context: SpawnContext): SpawnedChild {
     const daemonEnvironment = Object.fromEntries(context.env);
-    const { filename, argv } = resolveCommand(config.command, {
-      programEnvironment: config.environment,
-      daemonEnvironment,
-      files: this.#files,
-    });
-    const env = childEnvironment({
+    let env = childEnvironment({
       daemonEnvironment,
       process: { ...config, group_name: context.groupName },
       defaultServerurl: context.serverurl,
+    });
+    // Steward's environment_file: sourced now, over everything else; its PATH finds the command.
+    let programEnvironment = config.environment;
+    if (config.environment_file !== null) {
+      const cwd = config.directory === null ? process.cwd() : resolve(config.directory);
+      const path = resolve(cwd, config.environment_file);
+      const loaded = loadEnvironmentFile(path, env, { cwd });
+      if (!loaded.ok) throw new SpawnError("environment", loaded.message);
+      env = { ...env, ...loaded.variables };
+      for (const name of loaded.unset) delete env[name];
+      programEnvironment = { ...programEnvironment, ...loaded.variables };
+      if (loaded.unset.includes("PATH") && !Object.hasOwn(loaded.variables, "PATH")) {
+        programEnvironment = { ...programEnvironment, PATH: "" };
+      }
+    }
+    const { filename, argv } = resolveCommand(config.command, {
+      programEnvironment,
+      daemonEnvironment,
+      files: this.#files,
     });
     return this.start({
       name: config.name,
