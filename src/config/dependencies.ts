@@ -21,7 +21,7 @@ export function resolveDependencies(groups: readonly GroupConfig[]): {
   const problems: DependencyProblem[] = [];
   const byGroup = new Map(groups.map((g) => [g.name, g.processes]));
   const all = groups.flatMap((g) => g.processes);
-  const resolve = (p: ProcessConfig, target: string): ProcessConfig[] | string => {
+  const resolve = (target: string): ProcessConfig[] | string => {
     const colon = target.indexOf(":");
     if (colon >= 0) {
       const group = byGroup.get(target.slice(0, colon));
@@ -44,7 +44,7 @@ export function resolveDependencies(groups: readonly GroupConfig[]): {
       if (p.depends_on.length === 0) return p;
       const depends_on: Dependency[] = [];
       for (const d of p.depends_on) {
-        const targets = resolve(p, d.target);
+        const targets = resolve(d.target);
         if (typeof targets === "string") {
           problems.push({
             section: p.section,
