@@ -18,7 +18,9 @@ export interface PooledEvent {
 
 export class EventBuffer {
   readonly #capacity: number;
+  /** Entries from #head on are the buffer, oldest first (a plain array's shift() is O(n)). */
   #events: PooledEvent[] = [];
+  #head = 0;
 
   constructor(capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`buffer size ${capacity}`);
@@ -26,7 +28,7 @@ export class EventBuffer {
   }
 
   get length(): number {
-    return this.#events.length;
+    return this.#events.length - this.#head;
   }
 
   get capacity(): number {
@@ -35,19 +37,26 @@ export class EventBuffer {
 
   /** Adds at the tail (a new event) or the head (one put back); returns the event discarded, if any. */
   put(entry: PooledEvent, at: "tail" | "head"): PooledEvent | null {
-    const discarded = this.#events.length >= this.#capacity ? (this.#events.shift() ?? null) : null;
-    if (at === "head") this.#events.unshift(entry);
-    else this.#events.push(entry);
+    const discarded = this.length >= this.#capacity ? (this.take() ?? null) : null;
+    if (at === "tail") this.#events.push(entry);
+    else if (this.#head > 0) this.#events[--this.#head] = entry;
+    else this.#events.unshift(entry);
     return discarded;
   }
 
   /** Removes and returns the oldest event. */
   take(): PooledEvent | undefined {
-    return this.#events.shift();
+    if (this.length === 0) return undefined;
+    const entry = this.#events[this.#head++];
+    if (this.#head > 1024 && this.#head * 2 > this.#events.length) {
+      this.#events = this.#events.slice(this.#head);
+      this.#head = 0;
+    }
+    return entry;
   }
 
   /** The buffered events, oldest first (for inspection). */
   peek(): readonly PooledEvent[] {
-    return this.#events;
+    return this.#events.slice(this.#head);
   }
 }

@@ -97,3 +97,37 @@ test("a full buffer discards its oldest event, at the tail and at the head", () 
   assert.equal(buffer.take()?.event.serial, 9);
   assert.throws(() => new EventBuffer(0));
 });
+
+test("the buffer behaves as a plain list under random puts and takes", () => {
+  let seed = 7;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  for (const capacity of [1, 3, 10, 2000]) {
+    const buffer = new EventBuffer(capacity);
+    const model: number[] = [];
+    for (let i = 0; i < 20000; i++) {
+      const e = { event: { name: "E", payload: "", serial: i }, poolSerial: i };
+      const r = random();
+      if (r < 0.45) {
+        const dropped = buffer.put(e, "tail");
+        const expected = model.length >= capacity ? model.shift() : undefined;
+        model.push(i);
+        assert.equal(dropped?.event.serial, expected);
+      } else if (r < 0.6) {
+        const dropped = buffer.put(e, "head");
+        const expected = model.length >= capacity ? model.shift() : undefined;
+        model.unshift(i);
+        assert.equal(dropped?.event.serial, expected);
+      } else {
+        assert.equal(buffer.take()?.event.serial, model.shift());
+      }
+      assert.equal(buffer.length, model.length);
+    }
+    assert.deepEqual(
+      buffer.peek().map((e) => e.event.serial),
+      model,
+    );
+  }
+});
