@@ -16,6 +16,7 @@ import { logtailRoutes } from "./logtail.js";
 import { livePidfileOwner, removePidfile, writePidfile } from "./pidfile.js";
 import { dropPrivileges } from "./privileges.js";
 import { raiseLimits } from "./rlimits.js";
+import { stewardMethods } from "./steward-methods.js";
 import { Supervisor } from "./supervisor.js";
 import { supervisorMethods } from "./supervisor-methods.js";
 
@@ -94,12 +95,15 @@ export async function runDaemon(options: RunOptions): Promise<number> {
   const registryFor = (c: Config) =>
     new RpcRegistry(
       c.rpcinterfaces.some((r) => r.name === "supervisor")
-        ? supervisorMethods({
-            control,
-            reread: options.reload,
-            shutdown: () => shutdown(null),
-            restart: () => restart(null),
-          })
+        ? [
+            ...supervisorMethods({
+              control,
+              reread: options.reload,
+              shutdown: () => shutdown(null),
+              restart: () => restart(null),
+            }),
+            ...stewardMethods(control),
+          ]
         : [],
       {
         onUnexpectedError: (error, method) =>

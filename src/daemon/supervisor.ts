@@ -159,6 +159,11 @@ export class Supervisor {
     return this.group(spec.slice(0, colon))?.runners.find((r) => r.name === spec.slice(colon + 1));
   }
 
+  /** What a `depends_on` entry sees of the process `group:name`. */
+  dependencyView(spec: string): DependencyView {
+    return this.#view(spec);
+  }
+
   #view(spec: string): DependencyView {
     const r = this.#runner(spec);
     if (!r) {

@@ -9,6 +9,7 @@ import { writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
+import { RpcClient } from "../../src/rpc/client.js";
 import { type Daemon, startDaemon, writeDaemonConfig } from "../helpers/daemon.js";
 import { FIXTURES } from "../helpers/paths.js";
 
@@ -56,6 +57,15 @@ test("depends_on=healthy: the dashboard is spawned only after the API answers, a
   await d.waitFor(/dashboard: waiting for api \(healthy\)/);
   const status = ctl(d, "status");
   assert.match(status.out, /dashboard\s+STARTING\s+waiting for api \(healthy\)/);
+  const client = new RpcClient({ serverurl: `unix://${d.dir}/ctl.sock` });
+  t.after(() => client.close());
+  const deps = (await client.call("steward.getDependencies")) as Array<Record<string, unknown>>;
+  const dashboard = deps.find((e) => e.name === "dashboard")!;
+  assert.equal(dashboard.waiting, "waiting for api (healthy)");
+  assert.deepEqual(dashboard.depends_on, [
+    { target: "api", condition: "healthy", processes: ["api:api"], met: false },
+  ]);
+  assert.deepEqual(deps.find((e) => e.name === "api")!.dependents, ["dashboard:dashboard"]);
   assert.match(status.out, /api\s+STARTING\s+waiting for its health check/);
   await d.waitFor(/success: dashboard entered RUNNING state/, 20000);
   assert.ok(
@@ -66,6 +76,11 @@ test("depends_on=healthy: the dashboard is spawned only after the API answers, a
   const after = ctl(d, "status");
   assert.equal(after.status, 0, after.out);
   assert.match(after.out, /api\s+RUNNING\s+pid \d+, uptime [\d:]+, healthy/);
+  const [health] = (await client.call("steward.getHealth")) as Array<Record<string, unknown>>;
+  assert.equal(health!.name, "api");
+  assert.equal(health!.status, "healthy");
+  assert.equal(health!.detail, "HTTP 200");
+  assert.equal(health!.healthcheck, `http://127.0.0.1:${port}/health`);
 });
 
 test("depends_on=completed waits for a one-shot job; =started and =running follow their states", async (t) => {
