@@ -28,6 +28,10 @@ export const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set([
   "PROCESS_GROUP",
   "PROCESS_GROUP_ADDED",
   "PROCESS_GROUP_REMOVED",
+  // Steward's own (supervisord rejects them): health changes of programs with a healthcheck.
+  "STEWARD_HEALTH",
+  "STEWARD_HEALTH_HEALTHY",
+  "STEWARD_HEALTH_UNHEALTHY",
 ]);
 
 /** `result_handler` values Steward implements (supervisord's default). */

@@ -5,6 +5,7 @@
  */
 import type { Config, GroupConfig, ProcessConfig } from "../config/types.js";
 import {
+  healthPayload,
   processCommunicationPayload,
   processGroupPayload,
   processLogPayload,
@@ -120,6 +121,7 @@ export class Supervisor {
 
   #healthMonitor(p: ProcessConfig, runner: () => ProcessRunner): HealthMonitor {
     const env = { ...Object.fromEntries(this.#deps.env), ...p.environment };
+    let previous = "none";
     return new HealthMonitor({
       config: p,
       probe: (probe, timeoutMs, signal) => runProbe(probe, { timeoutMs, signal, env, cwd: p.directory }),
@@ -127,7 +129,19 @@ export class Supervisor {
       healthy: () => runner().dispatch({ kind: "healthy" }),
       unhealthy: (message) => runner().dispatch({ kind: "unhealthy", message }),
       log: this.#deps.log,
-      changed: () => this.#recheckGates(),
+      changed: (report) => {
+        this.#recheckGates();
+        if (report.status === previous) return;
+        previous = report.status;
+        if (report.status !== "healthy" && report.status !== "unhealthy") return;
+        const r = runner();
+        this.#deps.events.notify(`STEWARD_HEALTH_${report.status.toUpperCase()}`, () =>
+          healthPayload(
+            { processName: r.name, groupName: r.config.group_name, pid: r.snapshot.pid },
+            report.last?.detail ?? "",
+          ),
+        );
+      },
     });
   }
 

@@ -35,6 +35,10 @@ export const EVENT_PARENT: Readonly<Record<string, string | null>> = {
   PROCESS_GROUP: "EVENT",
   PROCESS_GROUP_ADDED: "PROCESS_GROUP",
   PROCESS_GROUP_REMOVED: "PROCESS_GROUP",
+  // Steward's own: not under EVENT, so only a listener that names them gets them.
+  STEWARD_HEALTH: null,
+  STEWARD_HEALTH_HEALTHY: "STEWARD_HEALTH",
+  STEWARD_HEALTH_UNHEALTHY: "STEWARD_HEALTH",
 };
 
 /** The TICK events and their periods in seconds, in the order supervisord checks them. */

@@ -58,6 +58,11 @@ export function processCommunicationPayload(source: OutputEventSource, data: Uin
   return `processname:${source.processName} groupname:${source.groupName} pid:${source.pid}\n${payloadText(data)}`;
 }
 
+/** Steward's `STEWARD_HEALTH_HEALTHY`/`_UNHEALTHY`: the process, then the last check's result. */
+export function healthPayload(source: OutputEventSource, detail: string): string {
+  return `processname:${source.processName} groupname:${source.groupName} pid:${source.pid}\n${detail}`;
+}
+
 /** `REMOTE_COMMUNICATION` (from `sendRemoteCommEvent(type, data)`). */
 export function remoteCommunicationPayload(type: string, data: string): string {
   return `type:${type}\n${data}`;

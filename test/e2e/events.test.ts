@@ -274,3 +274,24 @@ test("PROCESS_GROUP and SUPERVISOR_STATE_CHANGE events, as supervisord sends the
     events.filter((e) => !e.startsWith("SUPERVISOR_STATE_CHANGE_STOPPING"));
   assert.deepEqual(beforeStopping(seen.stewardd!), beforeStopping(seen.supervisord!));
 });
+
+test("Steward's health events reach only the listeners that name them", async (t) => {
+  const body = (here: string) =>
+    listener("health", "STEWARD_HEALTH", `${here}/health.jsonl`, "startsecs=0") +
+    listener("everything", "EVENT", `${here}/all.jsonl`, "startsecs=0") +
+    `[program:svc]\ncommand=/bin/sleep 100\nstartsecs=0\nhealthcheck=exec:true\nhealthcheck_start_interval=1\n`;
+  const d = await run(t, "stewardd", body);
+  const health = await waitReceived(join(d.dir, "health.jsonl"), "a health event", (all) => all.length >= 1);
+  const pid = /spawned: 'svc' with pid (\d+)/.exec(d.lines.join("\n"))?.[1];
+  assert.equal(health[0]!.headers.eventname, "STEWARD_HEALTH_HEALTHY");
+  assert.equal(health[0]!.payload, `processname:svc groupname:svc pid:${pid}\nexit status 0`);
+  const all = await waitReceived(join(d.dir, "all.jsonl"), "svc RUNNING", (r) =>
+    r.some(
+      (e) => e.headers.eventname === "PROCESS_STATE_RUNNING" && e.payload.startsWith("processname:svc "),
+    ),
+  );
+  assert.ok(
+    !all.some((e) => e.headers.eventname!.startsWith("STEWARD_")),
+    "EVENT does not include Steward's types",
+  );
+});
