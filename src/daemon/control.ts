@@ -16,8 +16,11 @@ import { Faults, RpcFault } from "../rpc/faults.js";
 import type { ProcessRunner } from "./process-runner.js";
 import type { GroupRuntime, Supervisor } from "./supervisor.js";
 
-/** `getProcessInfo`'s struct, field for field. */
-export interface ProcessInfo {
+/**
+ * `getProcessInfo`'s struct, field for field. A type rather than an interface, so that it is an
+ * XmlRpcStruct as it is and goes on the wire without a copy.
+ */
+export type ProcessInfo = {
   readonly name: string;
   readonly group: string;
   readonly start: number;
@@ -32,7 +35,7 @@ export interface ProcessInfo {
   readonly stderr_logfile: string;
   readonly pid: number;
   readonly description: string;
-}
+};
 
 /** One entry of a group/all operation's result array. */
 export interface ProcessResult {
@@ -95,7 +98,7 @@ export class Control {
       stdout_logfile: stdout,
       stderr_logfile: runner.logPaths.stderr ?? "",
       pid: s.pid,
-      description: describeProcess({
+      description: this.#describe(runner, {
         state: s.state,
         pid: s.pid,
         start,
@@ -107,11 +110,34 @@ export class Control {
     };
   }
 
+  /**
+   * supervisord's description, plus what Steward knows: what a STARTING process waits for, and the
+   * health of a program with a health check.
+   */
+  #describe(runner: ProcessRunner, p: Parameters<typeof describeProcess>[0]): string {
+    const base = describeProcess(p);
+    const waiting = this.supervisor.waitingFor(runner);
+    if (waiting) return waiting;
+    const health = this.supervisor.health(runner);
+    if (health === null || health.status === "none") return base;
+    if (p.state === "STARTING") {
+      const last = health.last ? ` (last check: ${health.last.detail})` : "";
+      return `waiting for its health check${last}`;
+    }
+    if (p.state !== "RUNNING") return base;
+    if (health.status === "unhealthy") return `${base}, unhealthy (${health.last?.detail ?? "failing"})`;
+    return health.failures > 0
+      ? `${base}, healthy (last check failed: ${health.last?.detail ?? "?"})`
+      : `${base}, healthy`;
+  }
+
   /** Every process, sorted by group then process name (getAllProcessInfo). */
   allInfo(): ProcessInfo[] {
-    const all = this.supervisor.groups.flatMap((g) => g.runners.map((r) => this.info(g, r)));
-    const key = (i: ProcessInfo) => Buffer.from(`${i.group}\0${i.name}`);
-    return all.sort((a, b) => Buffer.compare(key(a), key(b)));
+    const all = this.supervisor.groups.flatMap((g) =>
+      g.runners.map((r) => ({ info: this.info(g, r), key: Buffer.from(`${g.config.name}\0${r.name}`) })),
+    );
+    all.sort((a, b) => Buffer.compare(a.key, b.key));
+    return all.map((entry) => entry.info);
   }
 
   /** The executable check startProcess makes first (NO_FILE / NOT_EXECUTABLE), even when running. */
@@ -190,6 +216,35 @@ export class Control {
     } finally {
       if (timer) clearInterval(timer);
     }
+  }
+
+  /**
+   * Stops `targets` (stopAllProcesses, stopProcessGroup) so that a process whose dependents are among
+   * them stops only once they have stopped (Steward's depends_on); the others stop at once, as in
+   * supervisord.
+   */
+  stopInOrder(
+    targets: Array<{ group: GroupRuntime; runner: ProcessRunner }>,
+    wait: boolean,
+  ): Promise<ProcessResult[]> {
+    const set = new Set(targets.map((t) => t.runner));
+    const stopping = new Map<ProcessRunner, Promise<unknown>>();
+    const stopOne = (runner: ProcessRunner): Promise<unknown> => {
+      let promise = stopping.get(runner);
+      if (promise === undefined) {
+        const dependents = this.supervisor.dependentsOf(runner).filter((d) => set.has(d));
+        promise = Promise.allSettled(dependents.map(stopOne))
+          .then(() =>
+            Promise.all(
+              dependents.map((d) => this.#until(d, () => (STOPPED_STATES.has(d.state) ? true : undefined))),
+            ),
+          )
+          .then(() => this.stop(runner, wait, false));
+        stopping.set(runner, promise);
+      }
+      return promise;
+    };
+    return this.each(targets, stopOne);
   }
 
   /** signalProcess for one process. */

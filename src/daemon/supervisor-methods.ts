@@ -247,12 +247,12 @@ export function supervisorMethods(hooks: NamespaceHooks): RpcMethod[] {
         const g = control.supervisor.group(name as string);
         if (!g) throw new RpcFault(Faults.BAD_NAME, name as string);
         const targets = control.targets(g).filter((t) => RUNNING_STATES.has(t.runner.state));
-        return results(await control.each(targets, (r) => control.stop(r, wait as boolean, false)));
+        return results(await control.stopInOrder(targets, wait as boolean));
       },
     ),
     m("stopAllProcesses", [WAIT], "array", "Stop all processes in the process list.", async ([wait]) => {
       const targets = control.targets().filter((t) => RUNNING_STATES.has(t.runner.state));
-      return results(await control.each(targets, (r) => control.stop(r, wait as boolean, false)));
+      return results(await control.stopInOrder(targets, wait as boolean));
     }),
     m(
       "signalProcess",
@@ -293,11 +293,9 @@ export function supervisorMethods(hooks: NamespaceHooks): RpcMethod[] {
     ),
     m("getProcessInfo", [NAME], "struct", "Get info about a process named name", ([name]) => {
       const { group, runner } = control.findProcess(name as string);
-      return { ...control.info(group, runner) };
+      return control.info(group, runner);
     }),
-    m("getAllProcessInfo", [], "array", "Get info about all processes", () =>
-      control.allInfo().map((i) => ({ ...i })),
-    ),
+    m("getAllProcessInfo", [], "array", "Get info about all processes", () => control.allInfo()),
     m("getAllConfigInfo", [], "array", "Get info about all available process configurations.", () =>
       allConfigInfo(control),
     ),
