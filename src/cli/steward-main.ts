@@ -1,7 +1,8 @@
-/** `steward`: the toolbox (config now; render and doctor in later issues). Returns an exit code. */
+/** `steward`: the toolbox (config, render; doctor in a later issue). Returns an exit code. */
 import { STEWARD_VERSION } from "../version.js";
 import { CONFIG_USAGE, configCommand } from "./config-command.js";
 import type { CliIo } from "./io.js";
+import { RENDER_SUMMARY, renderCommand } from "./render-command.js";
 
 export const STEWARD_USAGE = `steward -- tools for Steward deployments.
 
@@ -9,6 +10,7 @@ Usage: steward COMMAND [options]
 
 Commands:
 ${CONFIG_USAGE.replace(/^Usage:\n/, "")}
+${RENDER_SUMMARY}
 Options:
   -h, --help      print this help
   --version       print the version
@@ -25,6 +27,7 @@ export function stewardMain(args: string[], io: CliIo, argv0 = "steward"): numbe
     return 0;
   }
   if (command === "config") return configCommand(rest, io, argv0);
+  if (command === "render") return renderCommand(rest, io);
   io.stderr(`steward: unknown command '${command}'\nFor help, use steward -h\n`);
   return 2;
 }

@@ -32,6 +32,7 @@ const RULES: Array<[RegExp, RegExp]> = [
   [/^process\//, /^(process\/|config\/(types|py-text|convert)\.ts$|errors\.ts$)/],
   [/^logs\//, /^(logs\/|config\/py-text\.ts$|errors\.ts$)/],
   [/^events\//, /^(events\/|logs\/main-log-format\.ts$|process\/states\.ts$|errors\.ts$)/],
+  [/^render\//, /^(render\/|errors\.ts$)/],
   [/^ctl\//, /^(ctl\/|rpc\/|config\/|cli\/|process\/(states|namespec)\.ts$|errors\.ts$|version\.ts$)/],
 ];
 
