@@ -27,7 +27,7 @@ Options:
 -u/--username USERNAME -- username to use for authentication with server
 -p/--password PASSWORD -- password to use for authentication with server
 -r/--history-file -- keep a readline history (if readline is available)
---json -- print status, avail, pid and start/stop/restart results as JSON
+--json -- print status, avail, pid, start/stop/restart, deps and health results as JSON
 --version -- print the stewardctl version and exit
 
 action [arguments] -- see below

@@ -83,6 +83,86 @@ export function toConfigInfos(value: XmlRpcValue): ConfigInfo[] {
   }));
 }
 
+/** One `depends_on` entry of `steward.getDependencies`. */
+export interface DependencyEntry {
+  readonly target: string;
+  readonly condition: string;
+  /** The processes the target names, each `group:name`. */
+  readonly processes: readonly string[];
+  /** Whether the condition holds now for all of them. */
+  readonly met: boolean;
+}
+
+/** One entry of `steward.getDependencies` (Steward only). */
+export interface DependencyRecord {
+  readonly name: string;
+  readonly group: string;
+  readonly statename: string;
+  /** What it waits for now (`waiting for api (healthy)`), or "". */
+  readonly waiting: string;
+  readonly depends_on: readonly DependencyEntry[];
+  readonly wait_for: readonly string[];
+  /** The processes whose depends_on names this one, each `group:name`. */
+  readonly dependents: readonly string[];
+  readonly raw: Struct;
+}
+
+/** One entry of `steward.getHealth` (Steward only): a process with a healthcheck. */
+export interface HealthRecord {
+  readonly name: string;
+  readonly group: string;
+  readonly statename: string;
+  readonly healthcheck: string;
+  /** `starting`, `healthy`, `unhealthy` or `none` (not running). */
+  readonly status: string;
+  /** The last check's result: passed, and its words. */
+  readonly ok: boolean;
+  readonly detail: string;
+  /** When the last check ran, in seconds since the epoch; 0 = never. */
+  readonly checked: number;
+  /** Failed checks in a row. */
+  readonly failures: number;
+  readonly unhealthy_action: string;
+  readonly raw: Struct;
+}
+
+const strings = (s: Struct, k: string): string[] =>
+  Array.isArray(s[k]) ? (s[k] as XmlRpcValue[]).filter((v): v is string => typeof v === "string") : [];
+
+export function toDependencyRecords(value: XmlRpcValue): DependencyRecord[] {
+  return structs(value).map((s) => ({
+    name: str(s, "name"),
+    group: str(s, "group"),
+    statename: str(s, "statename"),
+    waiting: str(s, "waiting"),
+    depends_on: structs(s.depends_on ?? []).map((d) => ({
+      target: str(d, "target"),
+      condition: str(d, "condition"),
+      processes: strings(d, "processes"),
+      met: bool(d, "met"),
+    })),
+    wait_for: strings(s, "wait_for"),
+    dependents: strings(s, "dependents"),
+    raw: s,
+  }));
+}
+
+export function toHealthRecords(value: XmlRpcValue): HealthRecord[] {
+  return structs(value).map((s) => ({
+    name: str(s, "name"),
+    group: str(s, "group"),
+    statename: str(s, "statename"),
+    healthcheck: str(s, "healthcheck"),
+    status: str(s, "status"),
+    ok: bool(s, "ok"),
+    detail: str(s, "detail"),
+    checked: num(s, "checked"),
+    failures: num(s, "failures"),
+    unhealthy_action: str(s, "unhealthy_action"),
+    raw: s,
+  }));
+}
+
 /** An XML-RPC value as JSON: dates as their text, byte strings as UTF-8 text. */
 export function toJson(value: XmlRpcValue): unknown {
   if (value === null || typeof value !== "object") return value;

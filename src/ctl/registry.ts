@@ -7,6 +7,7 @@ import { pid } from "./commands/pid.js";
 import { clear, signal } from "./commands/signal-clear.js";
 import { restart, start, stop } from "./commands/start-stop.js";
 import { status } from "./commands/status.js";
+import { deps, health } from "./commands/steward.js";
 import { maintail, tail } from "./commands/tail.js";
 import { wait } from "./commands/wait.js";
 import { columnize } from "./output.js";
@@ -42,9 +43,11 @@ const ALL: readonly Command[] = [
   add,
   avail,
   clear,
+  deps,
   eof,
   exit,
   fg,
+  health,
   help,
   maintail,
   open,

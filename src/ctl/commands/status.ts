@@ -9,13 +9,16 @@ import { upcheck } from "../upcheck.js";
 import type { Command } from "./command.js";
 import { splitArgs } from "./command.js";
 
-/** The infos `names` select, in argument order, and the error lines for names that match nothing. */
-export function selectInfos(
-  all: readonly ProcessInfo[],
+/**
+ * The infos (or other per-process records) `names` select, in argument order, and the error lines
+ * for names that match nothing.
+ */
+export function selectInfos<T extends { readonly group: string; readonly name: string }>(
+  all: readonly T[],
   names: readonly string[],
-): { infos: ProcessInfo[]; errors: { name: string; message: string }[] } {
+): { infos: T[]; errors: { name: string; message: string }[] } {
   if (names.length === 0 || names.includes("all")) return { infos: [...all], errors: [] };
-  const infos: ProcessInfo[] = [];
+  const infos: T[] = [];
   const errors: { name: string; message: string }[] = [];
   for (const name of names) {
     const spec = parseNamespec(name);
