@@ -147,13 +147,14 @@ export class HealthMonitor {
       this.#deps.changed(this.report);
       return;
     }
-    if (this.#failures < config.healthcheck_retries) {
+    // Unhealthy when the failures in a row reach healthcheck_retries; it is acted on once (the count
+    // goes on, for status, until a check passes or the process is restarted).
+    if (this.#failures !== config.healthcheck_retries) {
       this.#deps.changed(this.report);
       return;
     }
     const message = `${result.detail} (${this.#failures} checks in a row)`;
-    this.#failures = 0;
-    if (this.#status !== "unhealthy") this.#set("unhealthy");
+    this.#set("unhealthy");
     this.#deps.unhealthy(message);
   }
 
