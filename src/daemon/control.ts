@@ -134,10 +134,9 @@ export class Control {
   /** Every process, sorted by group then process name (getAllProcessInfo). */
   allInfo(): ProcessInfo[] {
     const all = this.supervisor.groups.flatMap((g) =>
-      g.runners.map((r) => ({ info: this.info(g, r), key: Buffer.from(`${g.config.name}\0${r.name}`) })),
+      g.runners.map((r) => ({ info: this.info(g, r), key: `${g.config.name}\0${r.name}` })),
     );
-    all.sort((a, b) => Buffer.compare(a.key, b.key));
-    return all.map((entry) => entry.info);
+    return sortByUtf8(all).map((entry) => entry.info);
   }
 
   /** The executable check startProcess makes first (NO_FILE / NOT_EXECUTABLE), even when running. */
@@ -298,6 +297,20 @@ export class Control {
   static namespec(group: GroupRuntime, runner: ProcessRunner): string {
     return makeNamespec(group.config.name, runner.name);
   }
+}
+
+const SURROGATE = /[\ud800-\udfff]/;
+
+/**
+ * Sorts by `key` as Python sorts str (by code point, which is also UTF-8 byte order). Without a
+ * surrogate, comparing UTF-16 units is the same order; with one, the keys are compared as bytes.
+ */
+export function sortByUtf8<T extends { readonly key: string }>(entries: T[]): T[] {
+  if (entries.some((e) => SURROGATE.test(e.key))) {
+    const bytes = new Map(entries.map((e) => [e, Buffer.from(e.key)]));
+    return entries.sort((a, b) => Buffer.compare(bytes.get(a)!, bytes.get(b)!));
+  }
+  return entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 /** A signal given over RPC: a name (`HUP`, `SIGHUP`) or a number; BAD_SIGNAL otherwise. */

@@ -6,26 +6,46 @@
 import { RpcCodecError } from "./errors.js";
 import { RpcFault } from "./faults.js";
 import { type MarshalOptions, marshalValue } from "./marshal.js";
+import { marshalFast } from "./marshal-fast.js";
+import { decodeRequestFast } from "./request-fast.js";
 import { decodeValue, elementsOnly, localName, malformed, onlyChild } from "./unmarshal.js";
 import { isStruct, type XmlRpcValue } from "./values.js";
 import { escapeXmlText, parseXml, textOf } from "./xml.js";
 
 const HEADER = "<?xml version='1.0'?>\n";
+const RESPONSE_HEAD = `${HEADER}<methodResponse>\n<params>\n<param>\n`;
+const RESPONSE_TAIL = "</param>\n</params>\n</methodResponse>\n";
+
+/** One `<value>` in parts: the fast path for the common shapes, else the general marshaller. */
+function marshalParts(value: XmlRpcValue, options: MarshalOptions): string[] {
+  return marshalFast(value) ?? [marshalValue(value, options)];
+}
+
+function marshal(value: XmlRpcValue, options: MarshalOptions): string {
+  const parts = marshalParts(value, options);
+  return parts.length === 1 ? parts[0]! : parts.join("");
+}
+
+/**
+ * A successful answer as parts of text that are written one after the other (a large answer is
+ * cheaper to turn into bytes that way than as one string).
+ */
+export function encodeResponseParts(value: XmlRpcValue, options: MarshalOptions = {}): string[] {
+  const parts = marshalParts(value, options);
+  parts[0] = RESPONSE_HEAD + parts[0];
+  parts[parts.length - 1] += RESPONSE_TAIL;
+  return parts;
+}
 
 /** A successful answer: `<methodResponse><params><param>…`. */
 export function encodeResponse(value: XmlRpcValue, options: MarshalOptions = {}): string {
-  const out = [HEADER, "<methodResponse>\n<params>\n<param>\n"];
-  marshalValue(value, out, options);
-  out.push("</param>\n</params>\n</methodResponse>\n");
-  return out.join("");
+  return encodeResponseParts(value, options).join("");
 }
 
 /** A fault answer: `<methodResponse><fault><value><struct>` with faultCode and faultString. */
 export function encodeFault(fault: { readonly faultCode: number; readonly faultString: string }): string {
-  const out = [HEADER, "<methodResponse>\n<fault>\n"];
-  marshalValue({ faultCode: fault.faultCode, faultString: fault.faultString }, out);
-  out.push("</fault>\n</methodResponse>\n");
-  return out.join("");
+  const value = marshal({ faultCode: fault.faultCode, faultString: fault.faultString }, {});
+  return `${HEADER}<methodResponse>\n<fault>\n${value}</fault>\n</methodResponse>\n`;
 }
 
 /** A call. Python writes the method name raw; it is escaped here so that any name stays valid XML. */
@@ -34,14 +54,9 @@ export function encodeRequest(
   params: readonly XmlRpcValue[],
   options: MarshalOptions = {},
 ): string {
-  const out = [HEADER, "<methodCall>\n<methodName>", escapeXmlText(method), "</methodName>\n<params>\n"];
-  for (const param of params) {
-    out.push("<param>\n");
-    marshalValue(param, out, options);
-    out.push("</param>\n");
-  }
-  out.push("</params>\n</methodCall>\n");
-  return out.join("");
+  let out = `${HEADER}<methodCall>\n<methodName>${escapeXmlText(method)}</methodName>\n<params>\n`;
+  for (const param of params) out += `<param>\n${marshal(param, options)}</param>\n`;
+  return `${out}</params>\n</methodCall>\n`;
 }
 
 export interface DecodedRequest {
@@ -58,8 +73,7 @@ const LENIENT_UTF8 = new TextDecoder("utf-8");
 
 /**
  * A request body, read as supervisord reads it: always UTF-8 (an XML declaration's `encoding` is
- * ignored, as supervisord decodes the body before parsing), no missing `<methodName>`, an absent
- * `<params>` meaning no parameters. The method name is kept as sent, spaces included.
+ * ignored, as supervisord decodes the body before parsing), then as `parseRequest` reads it.
  */
 export function decodeRequest(body: string | Uint8Array): DecodedRequest {
   let text: string;
@@ -71,6 +85,15 @@ export function decodeRequest(body: string | Uint8Array): DecodedRequest {
       throw new RpcCodecError("STEWARD_ERR_RPC_XML", "XML: the body is not valid UTF-8");
     }
   }
+  return decodeRequestFast(text) ?? parseRequest(text);
+}
+
+/**
+ * A request's text, read as supervisord reads it, by the XML parser (the general path): no missing
+ * `<methodName>`, an absent `<params>` meaning no parameters. The method name is kept as sent,
+ * spaces included.
+ */
+export function parseRequest(text: string): DecodedRequest {
   const root = parseXml(text);
   if (localName(root) !== "methodCall") malformed(`expected <methodCall>, found <${root.name}>`);
   let method: string | null = null;

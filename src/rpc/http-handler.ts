@@ -8,11 +8,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { pyRepr } from "../config/py-text.js";
 import { type Credentials, checkBasicAuth } from "./basic-auth.js";
-import { decodeRequest, encodeFault, encodeResponse } from "./codec.js";
+import { decodeRequest, encodeFault, encodeResponseParts } from "./codec.js";
 import { RpcCodecError } from "./errors.js";
 import { RpcFault } from "./faults.js";
 import { errorPage, reasonPhrase } from "./http-errors.js";
-import type { RpcRegistry } from "./registry.js";
+import { sendXml, setMedusaHeaders } from "./http-reply.js";
+import type { RpcCallContext, RpcRegistry } from "./registry.js";
 
 /** The main log's methods the server uses; Steward's MainLog has them. */
 export interface RpcLog {
@@ -60,8 +61,6 @@ export interface RpcHttpHandler {
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_PENDING_BODY_BYTES = 64 * 1024 * 1024;
 
-/** supervisord's server header. Clients never look at it, but it costs nothing to keep. */
-const SERVER = "Medusa/1.12";
 /** How much of a bad request body the error log quotes. */
 const LOGGED_BODY_CHARS = 2048;
 
@@ -82,11 +81,6 @@ export function requestPath(url: string | undefined): string {
   return path.includes("%") ? unquote(path) : path;
 }
 
-function begin(response: ServerResponse): void {
-  response.setHeader("Server", SERVER);
-  response.setHeader("Date", new Date().toUTCString());
-}
-
 /** medusa's error reply. `close` also ends the connection without reading the rest of the request. */
 function sendError(
   response: ServerResponse,
@@ -95,6 +89,7 @@ function sendError(
 ): void {
   if (response.headersSent || response.destroyed) return;
   const body = errorPage(code);
+  setMedusaHeaders(response);
   response.statusCode = code;
   response.statusMessage = reasonPhrase(code);
   if (options.close === true) response.setHeader("Connection", "close");
@@ -102,6 +97,37 @@ function sendError(
   response.setHeader("Content-Length", Buffer.byteLength(body));
   response.setHeader("Content-Type", "text/html");
   response.end(body);
+}
+
+/**
+ * A call's context. Its abort signal is made when a handler first asks for it (only waiting starts
+ * and stops need one): it is aborted when the client goes away before the answer is sent.
+ */
+class CallContext implements RpcCallContext {
+  readonly username: string | null;
+  readonly #response: ServerResponse;
+  #controller: AbortController | null = null;
+
+  constructor(response: ServerResponse, username: string | null) {
+    this.#response = response;
+    this.username = username;
+  }
+
+  get signal(): AbortSignal {
+    if (this.#controller === null) {
+      const controller = new AbortController();
+      const response = this.#response;
+      this.#controller = controller;
+      if (response.destroyed) {
+        if (!response.writableFinished) controller.abort();
+      } else {
+        response.once("close", () => {
+          if (!response.writableFinished) controller.abort();
+        });
+      }
+    }
+    return this.#controller.signal;
+  }
 }
 
 function describeData(body: Buffer): string {
@@ -133,14 +159,10 @@ export function createRpcHttpHandler(options: RpcHttpOptions): RpcHttpHandler {
       return;
     }
     const { method, params } = call;
-    const controller = new AbortController();
-    response.once("close", () => {
-      if (!response.writableFinished) controller.abort();
-    });
-    let xml: string;
+    let xml: string[];
     try {
       log?.trace(`XML-RPC method called: ${method}()`);
-      xml = encodeResponse(await registry.call(method, params, { signal: controller.signal, username }));
+      xml = encodeResponseParts(await registry.call(method, params, new CallContext(response, username)));
       log?.trace(`XML-RPC method ${method}() returned successfully`);
     } catch (error) {
       if (!(error instanceof RpcFault)) {
@@ -151,15 +173,11 @@ export function createRpcHttpHandler(options: RpcHttpOptions): RpcHttpHandler {
         sendError(response, 500);
         return;
       }
-      xml = encodeFault(error);
+      xml = [encodeFault(error)];
       log?.trace(`XML-RPC method ${method}() returned fault: [${error.faultCode}] ${error.faultString}`);
     }
     if (response.destroyed) return;
-    const bytes = Buffer.from(xml, "utf8");
-    response.statusCode = 200;
-    response.setHeader("Content-Type", "text/xml");
-    response.setHeader("Content-Length", bytes.length);
-    response.end(bytes);
+    sendXml(response, xml);
   }
 
   /** `/RPC2`: checks the request line and headers, then reads the bounded body and answers. */
@@ -187,7 +205,9 @@ export function createRpcHttpHandler(options: RpcHttpOptions): RpcHttpHandler {
     request.once("error", release);
     request.once("close", release);
     request.once("end", () => {
-      const body = Buffer.concat(chunks, Math.min(size, length));
+      const total = Math.min(size, length);
+      const body =
+        chunks.length === 1 && chunks[0]!.length === total ? chunks[0]! : Buffer.concat(chunks, total);
       release();
       answer(response, body, username).catch((error: unknown) => {
         log?.critical(`XML-RPC handler failed: ${error instanceof Error ? error.stack : String(error)}`);
@@ -197,7 +217,6 @@ export function createRpcHttpHandler(options: RpcHttpOptions): RpcHttpHandler {
   }
 
   function dispatch(request: IncomingMessage, response: ServerResponse, expect: boolean): void {
-    begin(response);
     let username: string | null = null;
     if (credentials !== null) {
       const auth = checkBasicAuth(request.headers.authorization, credentials);
@@ -225,6 +244,7 @@ export function createRpcHttpHandler(options: RpcHttpOptions): RpcHttpHandler {
       return;
     }
     if (expect) response.writeContinue();
+    setMedusaHeaders(response);
     try {
       route(request, response, path);
     } catch (error) {

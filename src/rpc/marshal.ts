@@ -36,53 +36,47 @@ function describe(value: unknown): string {
 }
 
 class Marshaller {
-  readonly #out: string[];
   readonly #allowNone: boolean;
   readonly #open = new Set<object>();
 
-  constructor(out: string[], options: MarshalOptions) {
-    this.#out = out;
+  constructor(options: MarshalOptions) {
     this.#allowNone = options.allowNone === true;
   }
 
-  dump(value: XmlRpcValue): void {
-    const out = this.#out;
-    if (typeof value === "string") {
-      out.push("<value><string>", escapeXmlText(value), "</string></value>\n");
-    } else if (typeof value === "number") {
-      if (!Number.isInteger(value)) out.push("<value><double>", pyFloatRepr(value), "</double></value>\n");
-      else if (value > MAXINT || value < MININT) fail("int exceeds XML-RPC limits");
-      else out.push("<value><int>", String(value), "</int></value>\n");
-    } else if (typeof value === "boolean") {
-      out.push("<value><boolean>", value ? "1" : "0", "</boolean></value>\n");
-    } else if (value === null) {
-      if (!this.#allowNone) fail("cannot marshal None unless allow_none is enabled");
-      out.push("<value><nil/></value>");
-    } else if (value instanceof XmlRpcDouble) {
-      out.push("<value><double>", pyFloatRepr(value.value), "</double></value>\n");
-    } else if (value instanceof XmlRpcDateTime) {
-      out.push("<value><dateTime.iso8601>", escapeXmlText(value.value), "</dateTime.iso8601></value>\n");
-    } else if (value instanceof Uint8Array) {
-      out.push("<value><base64>\n", encodeBytes(value), "</base64></value>\n");
-    } else if (Array.isArray(value)) {
-      this.#enter(value, "sequences");
-      out.push("<value><array><data>\n");
-      for (const item of value) this.dump(item);
-      out.push("</data></array></value>\n");
-      this.#open.delete(value);
-    } else if (isStruct(value)) {
-      this.#enter(value, "dictionaries");
-      out.push("<value><struct>\n");
-      for (const key of Object.keys(value)) {
-        out.push("<member>\n<name>", escapeXmlText(key), "</name>\n");
-        this.dump(value[key]!);
-        out.push("</member>\n");
-      }
-      out.push("</struct></value>\n");
-      this.#open.delete(value);
-    } else {
-      fail(`cannot marshal ${describe(value)} objects`);
+  dump(value: XmlRpcValue): string {
+    if (typeof value === "string") return `<value><string>${escapeXmlText(value)}</string></value>\n`;
+    if (typeof value === "number") {
+      if (!Number.isInteger(value)) return `<value><double>${pyFloatRepr(value)}</double></value>\n`;
+      if (value > MAXINT || value < MININT) fail("int exceeds XML-RPC limits");
+      return `<value><int>${value}</int></value>\n`;
     }
+    if (typeof value === "boolean") return `<value><boolean>${value ? "1" : "0"}</boolean></value>\n`;
+    if (value === null) {
+      if (!this.#allowNone) fail("cannot marshal None unless allow_none is enabled");
+      return "<value><nil/></value>";
+    }
+    if (value instanceof XmlRpcDouble) return `<value><double>${pyFloatRepr(value.value)}</double></value>\n`;
+    if (value instanceof XmlRpcDateTime) {
+      return `<value><dateTime.iso8601>${escapeXmlText(value.value)}</dateTime.iso8601></value>\n`;
+    }
+    if (value instanceof Uint8Array) return `<value><base64>\n${encodeBytes(value)}</base64></value>\n`;
+    if (Array.isArray(value)) {
+      this.#enter(value, "sequences");
+      let out = "<value><array><data>\n";
+      for (const item of value) out += this.dump(item);
+      this.#open.delete(value);
+      return `${out}</data></array></value>\n`;
+    }
+    if (isStruct(value)) {
+      this.#enter(value, "dictionaries");
+      let out = "<value><struct>\n";
+      for (const key of Object.keys(value)) {
+        out += `<member>\n<name>${escapeXmlText(key)}</name>\n${this.dump(value[key]!)}</member>\n`;
+      }
+      this.#open.delete(value);
+      return `${out}</struct></value>\n`;
+    }
+    return fail(`cannot marshal ${describe(value)} objects`);
   }
 
   #enter(value: object, what: string): void {
@@ -91,7 +85,10 @@ class Marshaller {
   }
 }
 
-/** Appends one `<value>…</value>\n` (Python's layout) to `out`. */
-export function marshalValue(value: XmlRpcValue, out: string[], options: MarshalOptions = {}): void {
-  new Marshaller(out, options).dump(value);
+/**
+ * One `<value>…</value>\n` (Python's layout), for any value: the general path, which also reports
+ * what cannot be sent (see marshal-fast.ts for the common shapes).
+ */
+export function marshalValue(value: XmlRpcValue, options: MarshalOptions = {}): string {
+  return new Marshaller(options).dump(value);
 }

@@ -63,6 +63,23 @@ function testRegistry(contexts: RpcCallContext[] = []): RpcRegistry {
       },
     },
     { name: "test.null", params: [], returns: "boolean", help: "null", handler: () => null },
+    {
+      name: "test.abortable",
+      params: [{ name: "ms", type: "int" }],
+      returns: "boolean",
+      help: "waits for ms, or until its signal is aborted (false)",
+      handler: ([ms], context) => {
+        contexts.push(context);
+        const { signal } = context;
+        return new Promise((resolve) => {
+          const timer = setTimeout(() => resolve(true), ms as number);
+          signal.addEventListener("abort", () => {
+            clearTimeout(timer);
+            resolve(false);
+          });
+        });
+      },
+    },
   ]);
 }
 
@@ -79,6 +96,8 @@ async function serve(t: TestContext, options: Partial<RpcHttpOptions> = {}): Pro
 }
 
 interface Reply {
+  /** The status line and the headers, as sent. */
+  head: string;
   status: number;
   headers: Map<string, string>;
   body: string;
@@ -128,20 +147,21 @@ class Conn {
   async reply(): Promise<Reply> {
     await this.#until(() => this.#buffer.includes("\r\n\r\n"));
     const end = this.#buffer.indexOf("\r\n\r\n");
-    const [statusLine, ...lines] = this.#buffer.slice(0, end).split("\r\n");
+    const head = this.#buffer.slice(0, end);
+    const [statusLine, ...lines] = head.split("\r\n");
     const headers = new Map(
       lines.map((l) => [l.slice(0, l.indexOf(":")).toLowerCase(), l.slice(l.indexOf(":") + 2)]),
     );
     const status = Number(statusLine!.split(" ")[1]);
     if (status === 100) {
       this.#buffer = this.#buffer.slice(end + 4);
-      return { status, headers, body: "" };
+      return { head, status, headers, body: "" };
     }
     const length = Number(headers.get("content-length") ?? 0);
     await this.#until(() => this.#buffer.length >= end + 4 + length);
     const body = Buffer.from(this.#buffer.slice(end + 4, end + 4 + length), "latin1").toString("utf8");
     this.#buffer = this.#buffer.slice(end + 4 + length);
-    return { status, headers, body };
+    return { head, status, headers, body };
   }
 
   async closed(): Promise<boolean> {
@@ -186,6 +206,39 @@ test("POST /RPC2: text/xml answers, several on one kept-alive connection", async
   assert.equal(Number(second.headers.get("content-length")), Buffer.byteLength(second.body));
   conn.send(post(call("test.fail")));
   assert.deepEqual(decodeResponse((await conn.reply()).body).kind, "fault");
+});
+
+const DATE = String.raw`\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT`;
+/** The head of a 200 answer, as supervisord's medusa writes it (node:http adds Connection). */
+const XML_HEAD = new RegExp(
+  String.raw`^HTTP/1\.1 200 OK\r\nServer: Medusa/1\.12\r\nDate: ${DATE}\r\nContent-Type: text/xml\r\nContent-Length: \d+\r\nConnection: keep-alive$`,
+);
+
+test("answers: medusa's headers in medusa's order; large answers arrive whole, Content-Length in bytes", async (t) => {
+  const port = await serve(t);
+  const conn = connection(t, port);
+  const values: XmlRpcValue[] = [
+    "x",
+    "é😀".repeat(20_000),
+    Array.from({ length: 400 }, (_, i) => ({ name: `p${i}`, text: "é中😀<&>\r".repeat(i % 9), n: i })),
+    Array.from({ length: 400 }, () => "中".repeat(100)),
+  ];
+  for (const value of values) {
+    conn.send(post(call("test.echo", [value])));
+    const reply = await conn.reply();
+    assert.match(reply.head, XML_HEAD);
+    assert.equal(reply.body, encodeResponse(value));
+    assert.equal(Number(reply.headers.get("content-length")), Buffer.byteLength(reply.body));
+  }
+  conn.send(post(call("test.fail")));
+  assert.match((await conn.reply()).head, XML_HEAD);
+  conn.send("GET /RPC2 HTTP/1.1\r\nHost: x\r\n\r\n");
+  assert.match(
+    (await conn.reply()).head,
+    new RegExp(
+      String.raw`^HTTP/1\.1 400 Bad Request\r\nServer: Medusa/1\.12\r\nDate: ${DATE}\r\nContent-Length: \d+\r\nContent-Type: text/html\r\nConnection: keep-alive$`,
+    ),
+  );
 });
 
 test("medusa's answers: GET /RPC2 is 400, unknown paths 404 (GET) or 400, malformed XML 400", async (t) => {
@@ -328,6 +381,23 @@ test("deferred answers: a slow call does not hold up other connections; a gone c
   gone.end();
   await new Promise((resolve) => setTimeout(resolve, 50));
   assert.equal(contexts.length, 2);
+  assert.equal(contexts[0]!.signal.aborted, false);
+  assert.equal(contexts[1]!.signal.aborted, true);
+});
+
+test("a call's abort signal, asked for while waiting, is aborted when the client goes away", async (t) => {
+  const contexts: RpcCallContext[] = [];
+  const port = await serve(t, { registry: testRegistry(contexts) });
+  const conn = connection(t, port);
+  conn.send(post(call("test.abortable", [10])));
+  assert.equal((await conn.reply()).body, encodeResponse(true));
+  const gone = connection(t, port);
+  gone.send(post(call("test.abortable", [5000])));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(contexts.length, 2);
+  assert.equal(contexts[1]!.signal.aborted, false);
+  gone.end();
+  await new Promise((resolve) => setTimeout(resolve, 50));
   assert.equal(contexts[0]!.signal.aborted, false);
   assert.equal(contexts[1]!.signal.aborted, true);
 });
