@@ -6,12 +6,12 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { test } from "node:test";
 import { RpcClient } from "../../src/rpc/client.js";
 import { startDaemon } from "../helpers/daemon.js";
 import { BIN, FIXTURES } from "../helpers/paths.js";
+import { freePort } from "../helpers/ports.js";
 
 const SERVER = join(FIXTURES, "servers/slow-server.mjs");
 const NODE = process.execPath;
@@ -35,14 +35,6 @@ function stewardctl(conf: string, ...args: string[]): Promise<Run> {
       },
     );
   });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");

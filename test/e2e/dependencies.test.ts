@@ -6,26 +6,18 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
 import { RpcClient } from "../../src/rpc/client.js";
 import { type Daemon, startDaemon, writeDaemonConfig } from "../helpers/daemon.js";
 import { FIXTURES } from "../helpers/paths.js";
+import { freePort } from "../helpers/ports.js";
 
 const SERVER = join(FIXTURES, "servers/slow-server.mjs");
 const NODE = process.execPath;
 const CONTROL = (here: string) =>
   `[unix_http_server]\nfile=${here}/ctl.sock\n[supervisorctl]\nserverurl=unix://${here}/ctl.sock\n` +
   "[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n";
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function ctl(d: Daemon, ...args: string[]) {
   const r = spawnSync("supervisorctl", ["-c", d.conf, ...args], { encoding: "utf8", timeout: 30000 });

@@ -7,19 +7,11 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { BIN, REPO_ROOT } from "../helpers/paths.js";
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { freePort } from "../helpers/ports.js";
 
 function waitForLine(proc: ChildProcess, lines: string[], pattern: RegExp, timeoutMs = 30000): Promise<void> {
   if (lines.some((l) => pattern.test(l))) return Promise.resolve();
