@@ -178,6 +178,7 @@ export async function runDaemon(options: RunOptions): Promise<number> {
       events.clear();
       supervisor = startSupervisor(config, log, options, events);
       log.info(`supervisord started with pid ${process.pid}`);
+      log.flush(); // visible before the start loop spawns anything
       shuttingDown = false;
       supervisor.start();
     });
@@ -222,6 +223,7 @@ export async function runDaemon(options: RunOptions): Promise<number> {
     supervisor = startSupervisor(config, log, options, events);
     if (!writePidfile(s.pidfile, process.pid)) log.critical(`could not write pidfile ${s.pidfile}`);
     log.info(`supervisord started with pid ${process.pid}`);
+    log.flush(); // visible before the start loop spawns anything
     options.onReady();
     supervisor.start();
   });
