@@ -10,6 +10,11 @@ export interface ChildHandle {
   readonly stdin: Writable | null;
   /** Called once when the child is reaped (not when its pipes close). */
   onExit(listener: (status: WaitStatus) => void): void;
+  /**
+   * Output chunk by chunk (the real spawner reads into a reused buffer: consume synchronously). Without
+   * it, the runner reads `data` events.
+   */
+  onOutput?(sink: (channel: "stdout" | "stderr", chunk: Buffer) => void): void;
 }
 
 export interface SpawnContext {

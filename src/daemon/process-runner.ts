@@ -257,25 +257,25 @@ export class ProcessRunner {
         this.#channels.delete(c);
       }
     };
-    const pipe = (
-      stream: NodeJS.ReadableStream | null,
-      channel: OutputChannel | undefined,
-      protocol: ListenerHooks | null,
-    ) => {
+    const deliver = (channel: "stdout" | "stderr", chunk: Buffer) => {
+      received++;
+      if (channel === "stdout") {
+        out?.write(chunk);
+        listener?.output(chunk);
+      } else (err ?? out)?.write(chunk);
+      health?.output(chunk);
+    };
+    const watch = (stream: NodeJS.ReadableStream | null, channel: "stdout" | "stderr") => {
       if (!stream) return;
-      stream.on("data", (chunk: Buffer) => {
-        received++;
-        channel?.write(chunk);
-        protocol?.output(chunk);
-        health?.output(chunk);
-      });
+      if (!child.onOutput) stream.on("data", (chunk: Buffer) => deliver(channel, chunk));
       stream.on("close", () => {
         open--;
         if (open === 0) closeAll();
       });
     };
-    pipe(child.stdout, out, listener);
-    pipe(child.stderr, err ?? out, null);
+    child.onOutput?.(deliver);
+    watch(child.stdout, "stdout");
+    watch(child.stderr, "stderr");
     if (streams.length === 0) closeAll();
     child.stdin?.on("error", () => {});
     this.#groups.add(child.pid);

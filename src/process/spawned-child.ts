@@ -19,16 +19,45 @@ export function track(
   });
   const stdin = new Socket({ fd: stdinFd, readable: false, writable: true });
   stdin.on("error", () => {});
+  let sink: ((channel: "stdout" | "stderr", chunk: Buffer) => void) | null = null;
+  const reader = (fd: number, channel: "stdout" | "stderr") => {
+    const socket: Socket = new Socket({
+      fd,
+      readable: true,
+      writable: false,
+      onread: {
+        buffer: readBuffer,
+        callback: (n: number, buffer: Uint8Array) => {
+          const chunk = Buffer.from(buffer.buffer, buffer.byteOffset, n);
+          // Without a sink (tests, tools), a copy goes out as a plain `data` event.
+          if (sink !== null) sink(channel, chunk);
+          else socket.emit("data", Buffer.from(chunk));
+        },
+      },
+    } as ConstructorParameters<typeof Socket>[0]);
+    return socket;
+  };
   const spawned: SpawnedChild = {
     pid: child.pid!,
     stdin,
-    stdout: new Socket({ fd: stdoutFd, readable: true, writable: false }),
-    stderr: stderrFd === null ? null : new Socket({ fd: stderrFd, readable: true, writable: false }),
+    stdout: reader(stdoutFd, "stdout"),
+    stderr: stderrFd === null ? null : reader(stderrFd, "stderr"),
     mode,
     onExit(callback) {
       if (status !== null) callback(status);
       else callbacks.push(callback);
     },
+    onOutput(callback) {
+      sink = callback;
+    },
   };
   return spawned;
 }
+
+/**
+ * The one buffer every child pipe is read into (libuv reads a stream and calls back before it reads
+ * another, and the daemon consumes each chunk synchronously): no allocation per read, and reads of up
+ * to 256 KiB where a `data` event would get at most 64 KiB in a fresh Buffer.
+ */
+const SHARED_READ_BUFFER = Buffer.allocUnsafe(256 * 1024);
+const readBuffer = () => SHARED_READ_BUFFER;

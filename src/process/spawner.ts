@@ -71,6 +71,12 @@ export interface SpawnedChild {
   readonly mode: LaunchMode;
   /** Called once when the child is reaped (at once if it already was), not when its pipes close. */
   onExit(callback: (status: WaitStatus) => void): void;
+  /**
+   * Where the output goes, chunk by chunk, instead of `data` events: the pipes are read into one
+   * buffer the daemon reuses, so `sink` must be done with a chunk when it returns (copy what it keeps).
+   * The streams still emit `close`.
+   */
+  onOutput(sink: (channel: "stdout" | "stderr", chunk: Buffer) => void): void;
 }
 
 /** What the daemon knows that a ProcessConfig does not. */
