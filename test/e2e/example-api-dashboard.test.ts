@@ -5,30 +5,14 @@
  * (with free ports) so the test writes nothing into the repository.
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { waitForLine } from "../helpers/lines.js";
 import { BIN, REPO_ROOT } from "../helpers/paths.js";
 import { freePort } from "../helpers/ports.js";
-
-function waitForLine(proc: ChildProcess, lines: string[], pattern: RegExp, timeoutMs = 30000): Promise<void> {
-  if (lines.some((l) => pattern.test(l))) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      proc.stdout!.off("data", check);
-      reject(new Error(`timed out waiting for ${pattern}\n${lines.join("\n")}`));
-    }, timeoutMs);
-    const check = () => {
-      if (!lines.some((l) => pattern.test(l))) return;
-      clearTimeout(timer);
-      proc.stdout!.off("data", check);
-      resolve();
-    };
-    proc.stdout!.on("data", check);
-  });
-}
 
 test("examples/api-dashboard: the dashboard waits for the API to answer", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "steward-example-"));

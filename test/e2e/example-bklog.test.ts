@@ -6,33 +6,17 @@
  * rendered into a temporary prefix with free ports, so nothing is written into the repository.
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { waitForLine } from "../helpers/lines.js";
 import { BIN, REPO_ROOT } from "../helpers/paths.js";
 import { freePort } from "../helpers/ports.js";
 
 const EXAMPLE = join(REPO_ROOT, "examples/bklog");
-
-function waitForLine(proc: ChildProcess, lines: string[], pattern: RegExp, timeoutMs = 30000): Promise<void> {
-  if (lines.some((l) => pattern.test(l))) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      proc.stdout!.off("data", check);
-      reject(new Error(`timed out waiting for ${pattern}\n${lines.join("\n")}`));
-    }, timeoutMs);
-    const check = () => {
-      if (!lines.some((l) => pattern.test(l))) return;
-      clearTimeout(timer);
-      proc.stdout!.off("data", check);
-      resolve();
-    };
-    proc.stdout!.on("data", check);
-  });
-}
 
 function get(port: number, path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
