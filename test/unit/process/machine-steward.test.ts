@@ -11,20 +11,9 @@ import {
   type ProcessSnapshot,
   step,
 } from "../../../src/process/machine.js";
+import { T0, WEB_CONFIG } from "../../helpers/machine.js";
 
-const base: MachineConfig = {
-  name: "web",
-  autostart: true,
-  autorestart: "unexpected",
-  startsecs: 1,
-  startretries: 3,
-  exitcodes: [0],
-  stopsignal: 15,
-  stopwaitsecs: 10,
-  stopasgroup: false,
-  killasgroup: false,
-};
-const T0 = 1_000_000;
+const base = WEB_CONFIG;
 
 function run(
   inputs: Array<[number, MachineInput]>,

@@ -13,22 +13,9 @@ import {
 } from "../../../src/process/machine.js";
 import { type ProcessStateName, ProcessStates } from "../../../src/process/states.js";
 import { describeWaitStatus } from "../../../src/process/wait-status.js";
+import { T0, WEB_CONFIG } from "../../helpers/machine.js";
 
-const config: MachineConfig = {
-  name: "web",
-  autostart: true,
-  autorestart: "unexpected",
-  startsecs: 1,
-  startretries: 3,
-  exitcodes: [0],
-  stopsignal: 15,
-  stopwaitsecs: 10,
-  stopasgroup: false,
-  killasgroup: false,
-};
-
-/** Times in the tests are offsets from T0 (a real clock is never near 0, which means "never started"). */
-const T0 = 1_000_000;
+const config = WEB_CONFIG;
 
 /** Runs inputs at the given times and returns the final snapshot and all effects. */
 function run(
