@@ -334,7 +334,7 @@ const PROGRAM_OPTIONS: readonly OptionSpec[] = [
     "boolean",
     "false",
     PROGRAM,
-    "Send SIGKILL to the whole process group (default: the value of stopasgroup).",
+    "Send SIGKILL to the whole process group (default: the value of stopasgroup). Steward also kills what is left of the group when the process exits on its own, before any restart.",
   ),
   o("user", "user", null, PROGRAM, "Run the process as this user (when the daemon runs as root)."),
   o("redirect_stderr", "boolean", "false", PROGRAM, "Send stderr to the stdout log."),

@@ -306,13 +306,15 @@ export class ProcessRunner {
         this.#child = null;
         this.#deps.log.debug("received SIGCHLD indicating a child quit");
         const stopped = this.#snapshot.killing;
+        // killasgroup (or stopasgroup, which implies it): the group goes with its leader, on a stop
+        // and when the leader exits on its own, before any respawn; like systemd's control-group
+        // KillMode. Otherwise (supervisord's default) survivors are left alone until the daemon exits.
+        if (this.config.killasgroup || this.config.stopasgroup) this.#killLeftoversOf(child.pid, stopped);
         // An event the listener had not answered goes back to its pool before a respawn can happen.
         this.#deps.listener?.exited();
         this.#deps.health?.exited();
         this.dispatch({ kind: "exited", status });
-        // A stop with stopasgroup/killasgroup leaves nothing of the group behind.
-        if (stopped && (this.config.stopasgroup || this.config.killasgroup)) this.#killGroup(child.pid);
-        else this.#forgetGroupIfGone(child.pid);
+        this.#forgetGroupIfGone(child.pid);
         return;
       }
       seen = received();
@@ -326,6 +328,24 @@ export class ProcessRunner {
       if (this.#deps.spawner.kill(pgid, 0, true) === "gone") this.#groups.delete(pgid);
     } catch {
       this.#groups.delete(pgid);
+    }
+  }
+
+  /**
+   * SIGKILLs what is left of an exited child's process group (e.g. gunicorn's workers after their
+   * master died, which would keep its port until they notice). Logged unless the program was being
+   * stopped, where killing the group is what killasgroup asks for.
+   */
+  #killLeftoversOf(pgid: number, stopping: boolean): void {
+    try {
+      if (this.#deps.spawner.kill(pgid, 0, true) === "gone") return;
+      if (!stopping)
+        this.#deps.log.info(
+          `${this.name} (pid ${pgid}) exited, leaving processes in its group: killing them with signal SIGKILL (killasgroup)`,
+        );
+      this.#killGroup(pgid);
+    } catch {
+      // EPERM: a member changed user; nothing more can be done.
     }
   }
 

@@ -110,6 +110,37 @@ describe("no process is left behind", () => {
     assert.equal(await d.stop(), 0);
     await waitUntil("the process group is empty", () => groupMembers(pgid).length === 0, 5000);
   });
+
+  // A forking server's master dying on its own (gunicorn's, say) leaves its workers holding the port.
+  const family = (killasgroup: boolean) =>
+    `[program:family]\ncommand=/bin/sh -c 'sleep 300 & wait'\nstartsecs=0\nautorestart=false\nkillasgroup=${killasgroup}\n`;
+
+  test("with killasgroup, a leader that dies on its own takes what is left of its group with it", async (t) => {
+    const d = startDaemon(t, family(true));
+    const pgid = Number(/pid (\d+)/.exec(await d.waitFor(/spawned: 'family' with pid \d+/))![1]);
+    await waitUntil("the grandchild exists", () => groupMembers(pgid).length >= 2);
+    process.kill(pgid, "SIGKILL");
+    await d.waitFor(
+      new RegExp(
+        `family \\(pid ${pgid}\\) exited, leaving processes in its group: killing them with signal SIGKILL \\(killasgroup\\)`,
+      ),
+    );
+    await d.waitFor(/exited: family \(terminated by SIGKILL; not expected\)/);
+    await waitUntil("the process group is empty", () => groupMembers(pgid).length === 0, 5000);
+    assert.equal(await d.stop(), 0);
+  });
+
+  test("without killasgroup the rest of the group outlives its leader (as under supervisord) until the daemon exits", async (t) => {
+    const d = startDaemon(t, family(false));
+    const pgid = Number(/pid (\d+)/.exec(await d.waitFor(/spawned: 'family' with pid \d+/))![1]);
+    await waitUntil("the grandchild exists", () => groupMembers(pgid).length >= 2);
+    process.kill(pgid, "SIGKILL");
+    await d.waitFor(/exited: family \(terminated by SIGKILL; not expected\)/);
+    assert.equal(groupMembers(pgid).length, 1, "the grandchild is still there");
+    assert.ok(!d.lines.some((l) => l.includes("leaving processes in its group")));
+    assert.equal(await d.stop(), 0);
+    await waitUntil("the process group is empty", () => groupMembers(pgid).length === 0, 5000);
+  });
 });
 
 describe("the BK-LOG configurations from the corpus", () => {
