@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -24,12 +24,12 @@ interface Run {
 }
 
 /** Runs `steward doctor ARGS` (asynchronously: this process serves the database meanwhile). */
-function doctor(args: string[], cwd = "/"): Promise<Run> {
+function doctor(args: string[], cwd = "/", path = "/usr/bin:/bin"): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [join(BIN, "steward.js"), "doctor", ...args],
-      { cwd, env: { PATH: "/usr/bin:/bin", HOME: "/root" }, timeout: 60000 },
+      { cwd, env: { PATH: path, HOME: "/root" }, timeout: 60000 },
       (error, stdout, stderr) => {
         const status = error ? (typeof error.code === "number" ? error.code : null) : 0;
         resolve({ status, stdout, stderr });
@@ -38,8 +38,11 @@ function doctor(args: string[], cwd = "/"): Promise<Run> {
   });
 }
 
-async function doctorJson(conf: string): Promise<{ status: number | null; findings: Finding[] }> {
-  const r = await doctor(["-c", conf, "--json", "--timeout", "1"]);
+async function doctorJson(
+  conf: string,
+  path?: string,
+): Promise<{ status: number | null; findings: Finding[] }> {
+  const r = await doctor(["-c", conf, "--json", "--timeout", "1"], "/", path);
   assert.equal(r.stderr, "");
   return { status: r.status, findings: JSON.parse(r.stdout) as Finding[] };
 }
@@ -285,17 +288,22 @@ describe("each failure seeded is found", () => {
 
   test("gunicorn, the program behind exec, is not executable; then missing", async (t) => {
     const d = await deployment(t);
+    // a PATH without the system's gunicorn (CI installs Debian's for the BK-LOG example's test), which
+    // bash would run in place of a venv's that is not executable or missing
+    const bin = join(d.root, "system-bin");
+    mkdirSync(bin);
+    for (const tool of ["bash", "sh", "sleep"]) symlinkSync(`/bin/${tool}`, join(bin, tool));
     chmodSync(join(d.root, ".envs/bklog-api/bin/gunicorn"), 0o644);
-    let f = only((await doctorJson(d.api)).findings, "commands");
+    let f = only((await doctorJson(d.api, bin)).findings, "commands");
     assert.match(
       f.message,
       /^the wrapper's exec gunicorn -c gunicorn_config\.py …: .*\/gunicorn is not executable$/,
     );
     d.remove(".envs/bklog-api/bin/gunicorn");
-    f = only((await doctorJson(d.api)).findings, "commands");
+    f = only((await doctorJson(d.api, bin)).findings, "commands");
     assert.match(
       f.message,
-      new RegExp(`gunicorn is not found in PATH ${d.root}/\\.envs/bklog-api/bin:/usr/bin:/bin`),
+      new RegExp(`gunicorn is not found in PATH ${d.root}/\\.envs/bklog-api/bin:${bin}`),
     );
   });
 

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { get } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +13,7 @@ import { test } from "node:test";
 import { isAlive } from "../helpers/daemon.js";
 import { BIN, REPO_ROOT } from "../helpers/paths.js";
 import { freePort } from "../helpers/ports.js";
+import { processesIn } from "../helpers/procs.js";
 
 function fetchText(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -26,7 +27,7 @@ function fetchText(url: string): Promise<{ status: number; body: string }> {
 }
 
 test("npm start runs the BK-LOG example and Ctrl-C stops it all", async (t) => {
-  const prefix = mkdtempSync(join(tmpdir(), "steward-npm-start-"));
+  const prefix = realpathSync(mkdtempSync(join(tmpdir(), "steward-npm-start-")));
   t.after(() => rmSync(prefix, { recursive: true, force: true }));
   const [apiPort, grafanaPort] = [await freePort(), await freePort()];
   const start = spawn(process.execPath, [join(REPO_ROOT, "scripts/start-bklog.mjs")], {
@@ -71,4 +72,7 @@ test("npm start runs the BK-LOG example and Ctrl-C stops it all", async (t) => {
   start.kill("SIGINT");
   assert.equal(await exited, 0, out);
   for (const pid of pids) assert.ok(!isAlive(pid), `pid ${pid} is gone`);
+  // nor any other process of the deployment (gunicorn's workers, when it runs on gunicorn)
+  const left = processesIn(prefix).map((p) => `${p.pid} ${p.command}`);
+  assert.deepEqual(left, [], "no process left in the prefix");
 });
