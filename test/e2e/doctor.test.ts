@@ -497,3 +497,30 @@ healthcheck_start_interval=1
   assert.equal(ports?.level, "pass", "the port is held by web itself");
   assert.ok(!findings.some((x) => x.check === "processes" && x.level === "pass"));
 });
+
+test("with stewardd running: a program that keeps exiting within startsecs is flapping, with its log", async (t) => {
+  const d = startDaemon(
+    t,
+    `[unix_http_server]
+file=%(here)s/steward.sock
+[rpcinterface:supervisor]
+supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+[program:flap]
+command=/bin/sh -c "echo cannot reach the database >&2; exit 1"
+startsecs=1
+startretries=infinite
+backoff=linear
+`,
+  );
+  // after the second quick exit it waits 2 s in BACKOFF before the next attempt: doctor asks then
+  await d.waitForCount(/exited: flap \(exit status 1; not expected\)/, 2);
+  const { status, findings } = await doctorJson(d.conf);
+  assert.equal(status, 2);
+  const f = only(findings, "processes");
+  assert.equal(f.where, "process flap:flap");
+  assert.match(
+    f.message,
+    /^flap:flap is flapping \(BACKOFF\): Exited too quickly \(process log may have details\): it exited within startsecs \(1 s\); stewardd keeps retrying$/,
+  );
+  assert.ok(f.log?.includes("stderr: cannot reach the database"), JSON.stringify(f.log));
+});
