@@ -462,15 +462,18 @@ test("bad usage: exit status 2, a message on stderr, nothing checked", async () 
   assert.equal(r.stderr, "steward doctor: option --bogus not recognized\nFor help, use steward doctor -h\n");
 });
 
+/** The sections a running stewardd needs for doctor to find it through the config's socket. */
+const CONTROL_SOCKET = `[unix_http_server]
+file=%(here)s/steward.sock
+[rpcinterface:supervisor]
+supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+`;
+
 test("with stewardd running: a crashing program is FATAL, with 'boom' from its log; a serving one holds its port", async (t) => {
   const port = await freePort();
   const d = startDaemon(
     t,
-    `[unix_http_server]
-file=%(here)s/steward.sock
-[rpcinterface:supervisor]
-supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
-[program:crash]
+    `${CONTROL_SOCKET}[program:crash]
 command=/bin/sh -c "echo boom >&2; exit 1"
 startsecs=1
 startretries=1
@@ -501,11 +504,7 @@ healthcheck_start_interval=1
 test("with stewardd running: a program that keeps exiting within startsecs is flapping, with its log", async (t) => {
   const d = startDaemon(
     t,
-    `[unix_http_server]
-file=%(here)s/steward.sock
-[rpcinterface:supervisor]
-supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
-[program:flap]
+    `${CONTROL_SOCKET}[program:flap]
 command=/bin/sh -c "echo cannot reach the database >&2; exit 1"
 startsecs=1
 startretries=infinite
