@@ -77,6 +77,7 @@ export class ProcessRunner {
   #snapshot: ProcessSnapshot = INITIAL_SNAPSHOT;
   #timer: NodeJS.Timeout | null = null;
   #child: ChildHandle | null = null;
+  #spawns = 0;
   /** Process groups this runner started; emptied as they are found gone (see killLeftovers). */
   readonly #groups = new Set<number>();
   readonly #deps: RunnerDeps;
@@ -105,6 +106,11 @@ export class ProcessRunner {
 
   get child(): ChildHandle | null {
     return this.#child;
+  }
+
+  /** Children spawned since this runner was made (the `steward_process_spawns_total` metric). */
+  get spawns(): number {
+    return this.#spawns;
   }
 
   /** Feeds one input; inputs raised while effects run are processed in order afterwards. */
@@ -241,6 +247,7 @@ export class ProcessRunner {
       return;
     }
     this.#child = child;
+    this.#spawns++;
     childPid = child.pid;
     const listener = this.#deps.listener ?? null;
     listener?.spawned();

@@ -19,6 +19,7 @@ import { raiseLimits } from "./rlimits.js";
 import { stewardMethods } from "./steward-methods.js";
 import { Supervisor } from "./supervisor.js";
 import { supervisorMethods } from "./supervisor-methods.js";
+import { webRoutes } from "./web-routes.js";
 
 export interface RunOptions {
   readonly configFile: string;
@@ -92,24 +93,27 @@ export async function runDaemon(options: RunOptions): Promise<number> {
   const events = new EventBus({ server: () => config.supervisord.identifier, log: () => log });
   let finish: (status: number) => void = () => {};
   const control = new Control(() => supervisor!, options.env);
+  const methods = () => [
+    ...supervisorMethods({
+      control,
+      reread: options.reload,
+      shutdown: () => shutdown(null),
+      restart: () => restart(null),
+    }),
+    ...stewardMethods(control),
+  ];
+  const registryOptions = {
+    onUnexpectedError: (error: unknown, method: string) =>
+      log.critical(`${method} raised an unexpected exception: ${String(error)}`),
+  };
   const registryFor = (c: Config) =>
-    new RpcRegistry(
-      c.rpcinterfaces.some((r) => r.name === "supervisor")
-        ? [
-            ...supervisorMethods({
-              control,
-              reread: options.reload,
-              shutdown: () => shutdown(null),
-              restart: () => restart(null),
-            }),
-            ...stewardMethods(control),
-          ]
-        : [],
-      {
-        onUnexpectedError: (error, method) =>
-          log.critical(`${method} raised an unexpected exception: ${String(error)}`),
-      },
-    );
+    new RpcRegistry(c.rpcinterfaces.some((r) => r.name === "supervisor") ? methods() : [], registryOptions);
+  // The web pages use the methods whatever [rpcinterface:x] says, as supervisord's do.
+  const ui = webRoutes({
+    control,
+    registry: new RpcRegistry(methods(), registryOptions),
+    startTime: Math.floor(Date.now() / 1000),
+  });
   let servers: RunningHttpServer[] = [];
   const openServers = async (c: Config): Promise<string | null> => {
     try {
@@ -117,7 +121,7 @@ export async function runDaemon(options: RunOptions): Promise<number> {
         registry: registryFor(c),
         log,
         stderr: options.stderr,
-        routes: logtailRoutes(() => supervisor!),
+        routes: { ...logtailRoutes(() => supervisor!), ui },
       });
     } catch (error) {
       return (error as Error).message;

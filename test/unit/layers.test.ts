@@ -33,6 +33,7 @@ const RULES: Array<[RegExp, RegExp]> = [
   [/^logs\//, /^(logs\/|config\/py-text\.ts$|errors\.ts$)/],
   [/^events\//, /^(events\/|logs\/main-log-format\.ts$|process\/states\.ts$|errors\.ts$)/],
   [/^render\//, /^(render\/|errors\.ts$)/],
+  [/^web\//, /^(web\/|rpc\/(faults|values)\.ts$|process\/states\.ts$)/],
   [
     /^doctor\//,
     /^(doctor\/|config\/|rpc\/(client|errors|values)\.ts$|process\/command-line\.ts$|errors\.ts$)/,
