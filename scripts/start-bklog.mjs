@@ -2,8 +2,9 @@
 // in the foreground on it — the API (gunicorn when installed, else Python's built-in WSGI server) and the
 // Grafana stand-in, in dependency order. Ctrl-C stops everything.
 //
-// Environment (for tests): STEWARD_EXAMPLE_PREFIX (default .run/bklog), STEWARD_EXAMPLE_API_PORT and
-// STEWARD_EXAMPLE_GRAFANA_PORT (default: bklog.env's 10400 and 10401).
+// Environment (for tests): STEWARD_EXAMPLE_PREFIX (default .run/bklog), STEWARD_EXAMPLE_API_PORT,
+// STEWARD_EXAMPLE_GRAFANA_PORT and STEWARD_EXAMPLE_DASHBOARD_PORT (default: bklog.env's 10400, 10401
+// and 10402).
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -30,6 +31,8 @@ const envDefaults = Object.fromEntries(
 );
 const apiPort = process.env.STEWARD_EXAMPLE_API_PORT ?? envDefaults.BK_BKLOG_API_PORT ?? "10400";
 const grafanaPort = process.env.STEWARD_EXAMPLE_GRAFANA_PORT ?? envDefaults.BK_BKLOG_GRAFANA_PORT ?? "10401";
+const dashboardPort =
+  process.env.STEWARD_EXAMPLE_DASHBOARD_PORT ?? envDefaults.BK_BKLOG_SUPERVISOR_HTTP_PORT ?? "10402";
 
 // 1. Render the improved templates into the prefix (BK_HOME).
 const templatesDir = join(EXAMPLE, "templates/improved");
@@ -51,6 +54,8 @@ const rendered = spawnSync(
     `BK_BKLOG_API_PORT=${apiPort}`,
     "-E",
     `BK_BKLOG_GRAFANA_PORT=${grafanaPort}`,
+    "-E",
+    `BK_BKLOG_SUPERVISOR_HTTP_PORT=${dashboardPort}`,
     ...templates,
   ],
   { stdio: ["ignore", "ignore", "inherit"] },
@@ -90,6 +95,8 @@ daemon.stdout.on("data", (chunk) => {
       "  BK-LOG example is up (API first, Grafana only once the API answered its health check):",
       `    API                http://127.0.0.1:${apiPort}/            health: http://127.0.0.1:${apiPort}/healthz`,
       `    Grafana stand-in   http://127.0.0.1:${grafanaPort}/api/health`,
+      `    Steward dashboard  http://127.0.0.1:${dashboardPort}/     metrics: http://127.0.0.1:${dashboardPort}/metrics`,
+      `                       (user ${envDefaults.BK_BKLOG_SUPERVISOR_USER}, password ${envDefaults.BK_BKLOG_SUPERVISOR_PASSWORD}: from examples/bklog/bklog.env)`,
       "  In another terminal:",
       `    ${ctl} status`,
       `    ${ctl} deps`,

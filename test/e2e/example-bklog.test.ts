@@ -237,11 +237,40 @@ test("examples/bklog: the as-shipped templates render and load", async (t) => {
 test("examples/bklog: the improved deployment on gunicorn: Grafana after the API is healthy, a killed master respawned, nothing left", async (t) => {
   assertGunicorn();
   const prefix = tempPrefix("steward-bklog-");
-  const [apiPort, grafanaPort] = [await freePort(), await freePort()];
-  render("improved", prefix, apiPort, grafanaPort);
+  const [apiPort, grafanaPort, dashboardPort] = [await freePort(), await freePort(), await freePort()];
+  // BK-LOG's MySQL (the API's and Grafana's) and Redis: ports where nothing answers
+  const [dbPort, redisPort] = [await freePort(), await freePort()];
+  render(
+    "improved",
+    prefix,
+    apiPort,
+    grafanaPort,
+    `BK_BKLOG_SUPERVISOR_HTTP_PORT=${dashboardPort}`,
+    `BK_PAAS_MYSQL_PORT=${dbPort}`,
+    `BK_BKLOG_MYSQL_PORT=${dbPort}`,
+    `BK_BKLOG_REDIS_PORT=${redisPort}`,
+  );
   const conf = join(prefix, "etc/supervisor-bklog.conf");
   install(prefix);
   configCheck(conf);
+  // steward doctor finds only what is not there: BK-LOG's MySQL and Redis
+  const doctor = spawnSync(
+    process.execPath,
+    [join(BIN, "steward.js"), "doctor", "--json", "--timeout", "1", "-c", conf],
+    {
+      encoding: "utf8",
+    },
+  );
+  const problems = (JSON.parse(doctor.stdout) as { level: string; check: string; message: string }[]).filter(
+    (f) => f.level !== "pass",
+  );
+  assert.deepEqual(
+    problems.map((f) => `${f.check}: ${f.message.replace(/ does not answer.*/, "")}`),
+    [
+      `services: 127.0.0.1:${dbPort} (DB_HOST/DB_PORT)`,
+      `services: 127.0.0.1:${redisPort} (BK_BKLOG_REDIS_HOST/BK_BKLOG_REDIS_PORT)`,
+    ],
+  );
 
   const { daemon, lines, exited, index } = runInForeground(t, prefix, conf);
   await waitForLine(daemon, lines, /success: grafana entered RUNNING state/, 60000);
@@ -268,6 +297,26 @@ test("examples/bklog: the improved deployment on gunicorn: Grafana after the API
   assert.equal(status.code, 0, status.out);
   assert.match(status.out, /bklog-api\s+RUNNING\s+pid \d+, uptime [\d:]+, healthy/);
   assert.match(status.out, /grafana\s+RUNNING\s+pid \d+, uptime [\d:]+, healthy/);
+
+  // the dashboard and metrics, on LAN_IP behind the env file's credentials
+  const dashboard = (path: string, auth = "bklog:change-me") =>
+    fetch(`http://127.0.0.1:${dashboardPort}${path}`, {
+      headers: { Authorization: `Basic ${Buffer.from(auth).toString("base64")}` },
+    });
+  assert.equal((await dashboard("/", "bklog:wrong")).status, 401);
+  const page = await (await dashboard("/")).text();
+  assert.match(
+    page,
+    /RUNNING<\/span><\/td><td>pid \d+, uptime [\d:]+, healthy<\/td><td><a href="tail\.html\?processname=bklog-api">/,
+  );
+  assert.match(
+    page,
+    /RUNNING<\/span><\/td><td>pid \d+, uptime [\d:]+, healthy<\/td><td><a href="tail\.html\?processname=grafana">/,
+  );
+  assert.match(
+    await (await dashboard("/metrics")).text(),
+    /^steward_process_healthy\{group="grafana",name="grafana"\} 1$/m,
+  );
 
   // kill gunicorn's master: its orphaned workers are killed with it, and a new master comes up
   const grafana = await pidOf(conf, "grafana");
@@ -381,7 +430,14 @@ test("examples/bklog: the as-shipped deployment under its two daemons: nothing o
 test("examples/bklog: with the database wait enabled, the API waits for the database, not for 10 s", async (t) => {
   const prefix = tempPrefix("steward-bklog-db-");
   const [apiPort, grafanaPort, dbPort] = [await freePort(), await freePort(), await freePort()];
-  render("improved", prefix, apiPort, grafanaPort, `BK_PAAS_MYSQL_PORT=${dbPort}`);
+  render(
+    "improved",
+    prefix,
+    apiPort,
+    grafanaPort,
+    `BK_PAAS_MYSQL_PORT=${dbPort}`,
+    `BK_BKLOG_SUPERVISOR_HTTP_PORT=${await freePort()}`,
+  );
   install(prefix);
   // what the config's comment tells an operator with a database to do: remove the ";"
   const conf = join(prefix, "etc/supervisor-bklog.conf");

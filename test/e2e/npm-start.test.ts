@@ -29,13 +29,14 @@ function fetchText(url: string): Promise<{ status: number; body: string }> {
 test("npm start runs the BK-LOG example and Ctrl-C stops it all", async (t) => {
   const prefix = realpathSync(mkdtempSync(join(tmpdir(), "steward-npm-start-")));
   t.after(() => rmSync(prefix, { recursive: true, force: true }));
-  const [apiPort, grafanaPort] = [await freePort(), await freePort()];
+  const [apiPort, grafanaPort, dashboardPort] = [await freePort(), await freePort(), await freePort()];
   const start = spawn(process.execPath, [join(REPO_ROOT, "scripts/start-bklog.mjs")], {
     env: {
       ...process.env,
       STEWARD_EXAMPLE_PREFIX: prefix,
       STEWARD_EXAMPLE_API_PORT: String(apiPort),
       STEWARD_EXAMPLE_GRAFANA_PORT: String(grafanaPort),
+      STEWARD_EXAMPLE_DASHBOARD_PORT: String(dashboardPort),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -61,6 +62,11 @@ test("npm start runs the BK-LOG example and Ctrl-C stops it all", async (t) => {
   assert.match(out, new RegExp(`http://127\\.0\\.0\\.1:${apiPort}/healthz`));
   assert.equal((await fetchText(`http://127.0.0.1:${apiPort}/healthz`)).status, 200);
   assert.equal((await fetchText(`http://127.0.0.1:${grafanaPort}/api/health`)).status, 200);
+  assert.match(out, new RegExp(`Steward dashboard  http://127\\.0\\.0\\.1:${dashboardPort}/`));
+  const dashboard = await fetch(`http://127.0.0.1:${dashboardPort}/metrics`, {
+    headers: { Authorization: `Basic ${Buffer.from("bklog:change-me").toString("base64")}` },
+  });
+  assert.match(await dashboard.text(), /^steward_process_up\{group="bklog-api",name="bklog-api"\} 1$/m);
   const conf = join(prefix, "etc/supervisor-bklog.conf");
   const status = spawnSync(process.execPath, [join(BIN, "stewardctl.js"), "-c", conf, "status"], {
     encoding: "utf8",
