@@ -10,6 +10,7 @@
  * probe (`curl -fsk https://…`) instead.
  */
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { connect } from "node:net";
@@ -35,6 +36,11 @@ export interface ProbeContext {
   readonly env?: Readonly<Record<string, string>>;
   /** exec: the directory it runs in (the program's `directory`). @default the daemon's cwd */
   readonly cwd?: string | null;
+  /**
+   * exec: the program's `user=` when the daemon must switch to it (it runs as root): the command runs
+   * with that uid, gid and the user's groups, as the program does. @default the daemon's user
+   */
+  readonly user?: { readonly uid: number; readonly gid: number } | null;
   /** Cancels the run: it then resolves at once with `{ ok: false, detail: "cancelled" }`. */
   readonly signal?: AbortSignal;
 }
@@ -235,11 +241,32 @@ function execDetail(
   return line === "" ? how : `${how}: ${line}`;
 }
 
+const SETPRIV =
+  ["/usr/bin/setpriv", "/bin/setpriv", "/usr/sbin/setpriv"].find((path) => existsSync(path)) ?? null;
+
+/**
+ * `/bin/sh -c COMMAND`, as `user` when given: through util-linux's setpriv (uid, gid and the user's
+ * groups, as the program's spawn does), else the spawn's own uid/gid switch (no supplementary groups).
+ */
+function shellCommand(
+  command: string,
+  user: { readonly uid: number; readonly gid: number } | null,
+): [string, string[], { uid?: number; gid?: number }?] {
+  if (user === null) return ["/bin/sh", ["-c", command]];
+  if (SETPRIV === null) return ["/bin/sh", ["-c", command], { uid: user.uid, gid: user.gid }];
+  return [
+    SETPRIV,
+    [`--reuid=${user.uid}`, `--regid=${user.gid}`, "--init-groups", "--", "/bin/sh", "-c", command],
+  ];
+}
+
 function runExec(probe: Extract<RunnableProbe, { kind: "exec" }>, ctx: ProbeContext): Promise<ProbeResult> {
   return frame(ctx, (finish) => {
     // Detached: the shell leads a new session and process group, so one kill(-pid) reaches
     // everything it started.
-    const child = spawn("/bin/sh", ["-c", probe.command], {
+    const [file, args, ids] = shellCommand(probe.command, ctx.user ?? null);
+    const child = spawn(file, args, {
+      ...ids,
       env: ctx.env ?? process.env,
       cwd: ctx.cwd ?? undefined,
       detached: true,

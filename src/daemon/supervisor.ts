@@ -16,6 +16,7 @@ import { createAutoLog } from "../logs/auto-log.js";
 import type { MainLog } from "../logs/main-log.js";
 import { UnixSyslog } from "../logs/syslog.js";
 import type { Transition } from "../process/machine.js";
+import { planUser, systemUsers } from "../process/spawn-user.js";
 import { type ProcessStateName, STOPPED_STATES, type SupervisorStateName } from "../process/states.js";
 import type { ProcessSpawner } from "./child-handle.js";
 import type { EventBus } from "./event-bus.js";
@@ -124,7 +125,13 @@ export class Supervisor {
     let previous = "none";
     return new HealthMonitor({
       config: p,
-      probe: (probe, timeoutMs, signal) => runProbe(probe, { timeoutMs, signal, env, cwd: p.directory }),
+      probe: (probe, timeoutMs, signal) => {
+        // An exec check runs as the program's user=, never as root in its place.
+        const plan = probe.kind === "exec" ? planUser(p.user, process.getuid?.() ?? 0, systemUsers()) : null;
+        if (plan?.kind === "fail") return Promise.resolve({ ok: false, detail: plan.message });
+        const user = plan?.kind === "switch" ? { uid: plan.uid, gid: plan.gid } : null;
+        return runProbe(probe, { timeoutMs, signal, env, cwd: p.directory, user });
+      },
       state: () => runner().state,
       healthy: () => runner().dispatch({ kind: "healthy" }),
       unhealthy: (message) => runner().dispatch({ kind: "unhealthy", message }),

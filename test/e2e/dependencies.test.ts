@@ -217,6 +217,21 @@ test("backoff=exponential doubles the delay up to backoff_max; startretries=infi
   assert.ok(!d.lines.some((l) => /gave up: flaky/.test(l)));
 });
 
+test("an exec health check runs as the program's user=, with that user's groups", async (t) => {
+  assert.ok(
+    process.getuid?.() === 0,
+    "user= switching needs root: this project's machines and CI run as root",
+  );
+  const d = startDaemon(
+    t,
+    `[program:svc]\ncommand=/bin/sleep 100\nuser=nobody\nstartsecs=0\nhealthcheck_start_interval=1\n` +
+      `healthcheck=exec:test "$(id -u)" = "$(id -u nobody)" && test "$(id -G)" = "$(id -G nobody)" || { echo "ran as $(id)" >&2; exit 1; }\n`,
+  );
+  await d.waitFor(/svc: health check passed \(exit status 0\)/);
+  assert.ok(!d.lines.some((l) => l.includes("ran as")), d.lines.join("\n"));
+  await d.stop();
+});
+
 test("a dependency cycle or an unknown name: stewardd refuses to start and says which", () => {
   for (const [body, message] of [
     [
