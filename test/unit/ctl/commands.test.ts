@@ -2,12 +2,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { runLine } from "../../../src/ctl/dispatch.js";
-import { CtlSession, type SessionIo } from "../../../src/ctl/session.js";
 import { RpcClientError } from "../../../src/rpc/errors.js";
 import { Faults, RpcFault } from "../../../src/rpc/faults.js";
-import type { XmlRpcValue } from "../../../src/rpc/values.js";
-
-type Handler = (params: readonly XmlRpcValue[]) => XmlRpcValue | Promise<XmlRpcValue>;
+import { fakeSession as fakeCtlSession, type Handler } from "../../helpers/ctl-session.js";
 
 const proc = (group: string, name: string, statename: string, state: number, pid = 0) => ({
   group,
@@ -18,48 +15,21 @@ const proc = (group: string, name: string, statename: string, state: number, pid
   description: pid ? `pid ${pid}, uptime 0:00:01` : "Not started",
 });
 
+/** A fake session whose sleeps advance `clock` (the waits of `wait` and `restart`). */
 function fakeSession(
   methods: Record<string, Handler>,
   options: { interactive?: boolean; clock?: { t: number } } = {},
 ) {
-  let out = "";
-  let err = "";
   const clock = options.clock ?? { t: 0 };
-  const io: SessionIo = {
-    stdout: (t) => {
-      out += t;
-    },
-    stderr: (t) => {
-      err += t;
-    },
-    connect: () => ({
-      async call(method, params = []) {
-        const handler = methods[method] ?? (method === "supervisor.getVersion" ? () => "3.0" : undefined);
-        if (!handler) throw new RpcFault(Faults.UNKNOWN_METHOD);
-        return handler(params);
+  return fakeCtlSession(methods, {
+    interactive: options.interactive ?? false,
+    io: {
+      sleep: async (ms) => {
+        clock.t += ms;
       },
-    }),
-    ask: async () => "y",
-    onInterrupt: () => () => {},
-    lines: () => ({ next: async () => null, close: () => {} }),
-    sleep: async (ms) => {
-      clock.t += ms;
+      now: () => clock.t,
     },
-    now: () => clock.t,
-  };
-  const s = new CtlSession(
-    {
-      serverurl: "unix:///tmp/x.sock",
-      username: null,
-      password: null,
-      prompt: "supervisor",
-      history_file: null,
-      interactive: options.interactive ?? false,
-      json: false,
-    },
-    io,
-  );
-  return { s, out: () => out, err: () => err };
+  });
 }
 
 const TABLE = () => [proc("cat", "cat", "RUNNING", 20, 10), proc("off", "off", "STOPPED", 0)];

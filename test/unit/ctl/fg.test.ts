@@ -4,12 +4,10 @@ import { EventEmitter } from "node:events";
 import { test } from "node:test";
 import { runLine } from "../../../src/ctl/dispatch.js";
 import { LineQueue } from "../../../src/ctl/line-queue.js";
-import { CtlSession, type OpenStream, type SessionIo } from "../../../src/ctl/session.js";
+import type { OpenStream } from "../../../src/ctl/session.js";
 import { RpcClientError } from "../../../src/rpc/errors.js";
 import { Faults, RpcFault } from "../../../src/rpc/faults.js";
-import type { XmlRpcValue } from "../../../src/rpc/values.js";
-
-type Handler = (params: readonly XmlRpcValue[]) => XmlRpcValue | Promise<XmlRpcValue>;
+import { fakeSession, type Handler } from "../../helpers/ctl-session.js";
 
 const info = (state: number, pid: number) => ({
   group: "echo",
@@ -22,8 +20,6 @@ const info = (state: number, pid: number) => ({
 
 /** A fake server and terminal: `type` feeds stdin, `interrupt` is Ctrl-C, `logs` answers the streams. */
 function fakeFg(methods: Record<string, Handler>, logs: Record<string, number | string> = {}) {
-  let out = "";
-  let err = "";
   let interrupt: (() => void) | null = null;
   const input = new EventEmitter();
   const queue = new LineQueue(input);
@@ -32,71 +28,50 @@ function fakeFg(methods: Record<string, Handler>, logs: Record<string, number | 
   let inputClosed = 0;
   let clock = 0;
   const sent: string[] = [];
-  const io: SessionIo = {
-    stdout: (t) => {
-      out += t;
-    },
-    stderr: (t) => {
-      err += t;
-    },
-    connect: () => ({
-      async call(method, params = []) {
-        if (method === "supervisor.getVersion") return "3.0";
-        if (method === "supervisor.sendProcessStdin") sent.push(String(params[1]));
-        const handler = methods[method];
-        if (!handler) throw new RpcFault(Faults.UNKNOWN_METHOD);
-        return handler(params);
-      },
-      stream(path, onData): OpenStream {
-        opened.push(path);
-        const answer = logs[path] ?? 404;
-        if (typeof answer === "string") setImmediate(() => onData(Buffer.from(answer)));
-        return {
-          status: Promise.resolve(typeof answer === "string" ? 200 : answer),
-          close: () => closed.push(path),
-        };
-      },
-    }),
-    ask: async () => "",
-    onInterrupt: (handler) => {
-      interrupt = handler;
-      return () => {
-        interrupt = null;
+  const f = fakeSession(methods, {
+    // the fake server also streams: `logs` answers each path with its text, or an HTTP status
+    stream(path, onData): OpenStream {
+      opened.push(path);
+      const answer = logs[path] ?? 404;
+      if (typeof answer === "string") setImmediate(() => onData(Buffer.from(answer)));
+      return {
+        status: Promise.resolve(typeof answer === "string" ? 200 : answer),
+        close: () => closed.push(path),
       };
     },
-    lines: () => ({
-      next: () => queue.next(),
-      close: () => {
-        inputClosed++;
-        queue.cancel();
-      },
-    }),
-    // Yields to the event loop, so a test's own steps run between two polls.
-    sleep: (ms) =>
-      new Promise((resolve) =>
-        setImmediate(() => {
-          clock += ms;
-          resolve();
-        }),
-      ),
-    now: () => clock,
-  };
-  const s = new CtlSession(
-    {
-      serverurl: "unix:///tmp/x.sock",
-      username: null,
-      password: null,
-      prompt: "supervisor",
-      history_file: null,
-      interactive: false,
-      json: false,
+    onCall: (method, params) => {
+      if (method === "supervisor.sendProcessStdin") sent.push(String(params[1]));
     },
-    io,
-  );
+    io: {
+      ask: async () => "",
+      onInterrupt: (handler) => {
+        interrupt = handler;
+        return () => {
+          interrupt = null;
+        };
+      },
+      lines: () => ({
+        next: () => queue.next(),
+        close: () => {
+          inputClosed++;
+          queue.cancel();
+        },
+      }),
+      // Yields to the event loop, so a test's own steps run between two polls.
+      sleep: (ms) =>
+        new Promise((resolve) =>
+          setImmediate(() => {
+            clock += ms;
+            resolve();
+          }),
+        ),
+      now: () => clock,
+    },
+  });
   return {
-    s,
-    out: () => out,
-    err: () => err,
+    s: f.s,
+    out: f.out,
+    err: f.err,
     sent,
     opened,
     closed,

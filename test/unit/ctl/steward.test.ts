@@ -5,7 +5,6 @@ import { complete } from "../../../src/ctl/completion.js";
 import { runLine } from "../../../src/ctl/dispatch.js";
 import { type DependencyRecord, type HealthRecord, toDependencyRecords } from "../../../src/ctl/records.js";
 import { COMMANDS, VOCABULARY } from "../../../src/ctl/registry.js";
-import { CtlSession, type SessionIo } from "../../../src/ctl/session.js";
 import {
   displayName,
   formatAgo,
@@ -14,8 +13,7 @@ import {
   formatLastCheck,
   waitForProgress,
 } from "../../../src/ctl/steward-output.js";
-import { Faults, RpcFault } from "../../../src/rpc/faults.js";
-import type { XmlRpcValue } from "../../../src/rpc/values.js";
+import { fakeSession as fakeCtlSession, type Handler } from "../../helpers/ctl-session.js";
 
 // The answers as the daemon sends them (src/daemon/steward-methods.ts).
 const DEPS = () => [
@@ -96,43 +94,8 @@ const PROCS = () =>
     description: "",
   }));
 
-type Handler = () => XmlRpcValue;
-
 function fakeSession(methods: Record<string, Handler>, json = false) {
-  let out = "";
-  const io: SessionIo = {
-    stdout: (t) => {
-      out += t;
-    },
-    stderr: (t) => {
-      out += t;
-    },
-    connect: () => ({
-      async call(method) {
-        const handler = methods[method] ?? (method === "supervisor.getVersion" ? () => "3.0" : undefined);
-        if (!handler) throw new RpcFault(Faults.UNKNOWN_METHOD);
-        return handler();
-      },
-    }),
-    ask: async () => "y",
-    onInterrupt: () => () => {},
-    lines: () => ({ next: async () => null, close: () => {} }),
-    sleep: async () => {},
-    now: () => NOW,
-  };
-  const s = new CtlSession(
-    {
-      serverurl: "unix:///tmp/x.sock",
-      username: null,
-      password: null,
-      prompt: "supervisor",
-      history_file: null,
-      interactive: false,
-      json,
-    },
-    io,
-  );
-  return { s, out: () => out };
+  return fakeCtlSession(methods, { json, mergeStderr: true, io: { now: () => NOW } });
 }
 
 const STEWARD = {
