@@ -273,6 +273,7 @@ export function buildProcesses(
           environmentFile === null || environmentFile.trim() === "" ? null : environmentFile.trim(),
         backoff: steward("backoff", C.backoff),
         backoff_max: steward("backoff_max", C.backoff_max),
+        log_timestamps: steward("log_timestamps", C.log_timestamps),
       });
     }
   } catch (error) {

@@ -48,6 +48,7 @@ function stewardJson(p: ProcessConfig): Record<string, Json> | null {
     environment_file: p.environment_file,
     backoff: p.backoff,
     backoff_max: p.backoff_max,
+    log_timestamps: p.log_timestamps,
   };
   const defaults: Record<string, Json> = {
     depends_on: [],
@@ -63,6 +64,7 @@ function stewardJson(p: ProcessConfig): Record<string, Json> | null {
     environment_file: null,
     backoff: stewardDefault("backoff"),
     backoff_max: stewardDefault("backoff_max"),
+    log_timestamps: stewardDefault("log_timestamps"),
   };
   const set = Object.entries(values).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(defaults[k]));
   return set.length === 0 ? null : Object.fromEntries(set);

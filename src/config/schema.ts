@@ -289,6 +289,13 @@ const STEWARD_PROGRAM_OPTIONS: readonly OptionSpec[] = [
     "Steward only: delay before retrying a failed start: `linear` (1, 2, 3 … s, as supervisord) or `exponential` (1, 2, 4 … s).",
   ),
   o("backoff_max", "seconds", "60", PROCESS, "Steward only: the longest delay between start attempts."),
+  o(
+    "log_timestamps",
+    "boolean",
+    "false",
+    PROCESS,
+    "Steward only: begin each line the program writes to its stdout and stderr log files with the time Steward read it (`2026-11-30 07:01:02,123 `, the main log's format). supervisord writes the output as it comes.",
+  ),
 ];
 
 const PROGRAM_OPTIONS: readonly OptionSpec[] = [

@@ -4,7 +4,7 @@
  * Converters from the option text, throwing ConversionError with a message that says what is wrong.
  * Pure.
  */
-import { ConversionError, toInteger } from "./convert.js";
+import { ConversionError, toBoolean, toInteger } from "./convert.js";
 import { defaultOf, SCHEMA } from "./schema.js";
 import type { BackoffPolicy, DependencyCondition, ProbeSpec, UnhealthyAction } from "./types.js";
 
@@ -212,6 +212,7 @@ export const STEWARD_CONVERTERS = {
   unhealthy_action: toChoice<UnhealthyAction>(["restart", "stop", "none"]),
   backoff: toChoice<BackoffPolicy>(["linear", "exponential"]),
   backoff_max: toPositive,
+  log_timestamps: toBoolean,
 } as const;
 
 /** Each Steward option's default, converted from the schema's text. */

@@ -149,6 +149,8 @@ export interface ProcessConfig {
   readonly environment_file: string | null;
   readonly backoff: BackoffPolicy;
   readonly backoff_max: number;
+  /** Each line in the log files begins with the time it was read. */
+  readonly log_timestamps: boolean;
 }
 
 interface GroupBase {

@@ -3,8 +3,10 @@
  * results, exits, its one deadline timer) and performs the effects it returns — spawning, signals,
  * main-log lines, and state notifications. The IO shell around process/machine.ts.
  */
+
 import type { ProcessConfig } from "../config/types.js";
 import type { MainLog } from "../logs/main-log.js";
+import { formatTimestamp } from "../logs/main-log-format.js";
 import { OutputChannel } from "../logs/output-channel.js";
 import { RotatingFile } from "../logs/rotating-file.js";
 import type { SyslogSink } from "../logs/syslog.js";
@@ -208,6 +210,7 @@ export class ProcessRunner {
       mirrorAsBytes: protocol,
       onLogEvent: events && c.events_enabled ? (data) => events.log(channel, pid(), data) : null,
       onCommEvent: events ? (data) => events.communication(channel, pid(), data) : null,
+      lineStamp: this.config.log_timestamps ? () => `${formatTimestamp(new Date())} ` : null,
     });
   }
 

@@ -4,7 +4,9 @@
  * PROCESS_COMMUNICATION events. Bytes in, bytes out: with no capture, no strip_ansi and the main log
  * above debug, a chunk is handed on as the same Buffer with no formatting work.
  */
+
 import { CaptureScanner, type CaptureSegment } from "./capture-scanner.js";
+import { LineStamper } from "./line-stamper.js";
 import {
   formatCommEventNotice,
   formatListenerMirror,
@@ -45,6 +47,8 @@ export interface OutputChannelOptions {
   readonly syslogSink?: SyslogSink | null;
   /** An event listener's stdout: mirror the raw chunk as a bytes repr, before stripping. @default false */
   readonly mirrorAsBytes?: boolean;
+  /** `log_timestamps`: the prefix each line of the log file begins with (the time); null: none. */
+  readonly lineStamp?: (() => string) | null;
   /** PROCESS_LOG_STDOUT/STDERR (`*_events_enabled`): once per chunk logged outside capture mode. */
   readonly onLogEvent?: ((data: Buffer) => void) | null;
   /** PROCESS_COMMUNICATION_STDOUT/STDERR: the captured bytes between the tokens. */
@@ -63,6 +67,8 @@ export class OutputChannel {
   readonly #mirrorAsBytes: boolean;
   readonly #onLogEvent: ((data: Buffer) => void) | null;
   readonly #onCommEvent: ((data: Buffer) => void) | null;
+  readonly #lineStamp: (() => string) | null;
+  readonly #stamper: LineStamper | null;
   #captured: Buffer[] = [];
   #capturedBytes = 0;
 
@@ -79,6 +85,8 @@ export class OutputChannel {
     this.#mirrorAsBytes = options.mirrorAsBytes ?? false;
     this.#onLogEvent = options.onLogEvent ?? null;
     this.#onCommEvent = options.onCommEvent ?? null;
+    this.#lineStamp = options.lineStamp ?? null;
+    this.#stamper = this.#lineStamp === null ? null : new LineStamper();
   }
 
   /** Whether capture mode is between its tokens now. */
@@ -140,7 +148,8 @@ export class OutputChannel {
     if (data.length === 0) return;
     if (capturing) this.#capture(data);
     else {
-      this.#file?.write(data);
+      if (this.#file !== null)
+        this.#file.write(this.#stamper === null ? data : this.#stamper.push(data, this.#lineStamp!));
       if (this.#syslog !== null) this.#sendSyslog(data);
       this.#onLogEvent?.(data);
     }

@@ -133,6 +133,23 @@ describe("logs", () => {
     await d.stop();
   });
 
+  test("log_timestamps: each line of the log files begins with when it was read, lines split across writes too", async (t) => {
+    const d = startDaemon(
+      t,
+      '[program:talk]\ncommand=/bin/sh -c \'printf "one\\\\ntw"; sleep 0.2; printf "o\\\\nthree\\\\n"; echo oops >&2\'\n' +
+        "startsecs=0\nautorestart=false\nlog_timestamps=true\nstdout_logfile=%(here)s/talk.log\nstderr_logfile=%(here)s/talk.err\n",
+      { supervisord: "loglevel=info" },
+    );
+    await d.waitFor(/exited: talk \(exit status 0; expected\)/);
+    const stamp = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,\\d{3} ";
+    assert.match(
+      readFileSync(join(d.dir, "talk.log"), "utf8"),
+      new RegExp(`^${stamp}one\\n${stamp}two\\n${stamp}three\\n$`),
+    );
+    assert.match(readFileSync(join(d.dir, "talk.err"), "utf8"), new RegExp(`^${stamp}oops\\n$`));
+    await d.stop();
+  });
+
   test("child environment has supervisord's variables and the configured ones", async (t) => {
     const d = startDaemon(
       t,

@@ -79,6 +79,11 @@ test("startretries takes infinite", () => {
   assert.equal(p.backoff_max, 30);
 });
 
+test("log_timestamps is a boolean, false by default", () => {
+  assert.equal(process("[program:a]\ncommand=/bin/true\n", "a").log_timestamps, false);
+  assert.equal(process("[program:a]\ncommand=/bin/true\nlog_timestamps=true\n", "a").log_timestamps, true);
+});
+
 test("defaults come from the schema; process_num expands in checks", () => {
   const p = process(
     "[program:web]\ncommand=/bin/true\nnumprocs=2\nprocess_name=%(program_name)s_%(process_num)d\nhealthcheck=tcp://127.0.0.1:80%(process_num)02d\n",

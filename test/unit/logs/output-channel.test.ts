@@ -232,3 +232,12 @@ test("flush releases a held ESC; reopen and clear reach the file", () => {
   assert.equal(channel.clear(), "removed");
   channel.close();
 });
+
+test("log_timestamps: the file's lines begin with the stamp; events and the mirror get the output as it came", () => {
+  const { channel, out, logEvents, mainText } = setup({ level: "debug", lineStamp: () => `${TS} ` });
+  channel.write(Buffer.from("one\ntw"));
+  channel.write(Buffer.from("o\n"));
+  assert.equal(out.text(), `${TS} one\n${TS} two\n`);
+  assert.equal(cat(logEvents), "one\ntwo\n");
+  assert.match(mainText(), /stdout output:\none\ntw\n/);
+});
