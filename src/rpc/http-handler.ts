@@ -99,6 +99,40 @@ function sendError(
   response.end(body);
 }
 
+/** The longest wait for a refused request's body before the answer goes anyway. */
+const DRAIN_BODY_MS = 2000;
+
+/**
+ * Runs `then` once the request's body has been read and dropped: at once when it has none or it is
+ * over `limit` (the connection is then closed with it unread), else at its end or after DRAIN_BODY_MS.
+ */
+function afterBody(request: IncomingMessage, then: () => void, limit: number): void {
+  const length = Number(request.headers["content-length"] ?? 0);
+  const chunked = /chunked/i.test(String(request.headers["transfer-encoding"] ?? ""));
+  // A client that waits for "100 Continue" sends no body after a refusal.
+  const waiting = /100-continue/i.test(String(request.headers.expect ?? ""));
+  if (request.complete || waiting || (!chunked && (!(length > 0) || length > limit))) {
+    then();
+    return;
+  }
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    then();
+  };
+  const timer = setTimeout(finish, DRAIN_BODY_MS);
+  let read = 0;
+  request.on("data", (chunk: Buffer) => {
+    read += chunk.length;
+    if (read > limit) finish();
+  });
+  request.once("end", finish);
+  request.once("error", finish);
+  request.once("close", finish);
+}
+
 /**
  * A call's context. Its abort signal is made when a handler first asks for it (only waiting starts
  * and stops need one): it is aborted when the client goes away before the answer is sent.
@@ -221,9 +255,20 @@ export function createRpcHttpHandler(options: RpcHttpOptions): RpcHttpHandler {
     if (credentials !== null) {
       const auth = checkBasicAuth(request.headers.authorization, credentials);
       if (!auth.ok) {
-        if (auth.status === 400) sendError(response, 400, { close: true });
-        else
-          sendError(response, 401, { close: true, headers: { "WWW-Authenticate": 'Basic realm="default"' } });
+        // The body is read (and dropped) before the connection closes: closing with unread bytes makes
+        // the kernel reset it, and a client still sending its body gets EPIPE instead of the 401.
+        afterBody(
+          request,
+          () => {
+            if (auth.status === 400) sendError(response, 400, { close: true });
+            else
+              sendError(response, 401, {
+                close: true,
+                headers: { "WWW-Authenticate": 'Basic realm="default"' },
+              });
+          },
+          maxBody,
+        );
         return;
       }
       username = auth.username;

@@ -363,6 +363,30 @@ test("Basic auth: cleartext and {SHA}; anything else is 401 with supervisord's h
   assert.equal((await ask(clear, { Authorization: "Basic dTo" })).status, 400);
 });
 
+test("a refused request's body is read before the 401 closes the connection (no reset while the client sends it)", async (t) => {
+  const port = await serve(t, { credentials: { username: "user", password: "secret" } });
+  // as Python's http.client does: the headers in one write, the body in a later one
+  const request = post(call("system.listMethods"));
+  const split = request.indexOf("\r\n\r\n") + 4;
+  const conn = connection(t, port);
+  let writeError: Error | null = null;
+  conn.socket.on("error", (error) => {
+    writeError = error;
+  });
+  let answered = false;
+  conn.socket.once("data", () => {
+    answered = true;
+  });
+  conn.send(request.slice(0, split));
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  assert.equal(answered, false, "no answer before the body has come");
+  conn.send(request.slice(split));
+  const reply = await conn.reply();
+  assert.equal(reply.status, 401);
+  assert.equal(reply.headers.get("connection"), "close");
+  assert.equal(writeError, null);
+});
+
 test("deferred answers: a slow call does not hold up other connections; a gone client aborts its signal", async (t) => {
   const contexts: RpcCallContext[] = [];
   const port = await serve(t, { registry: testRegistry(contexts) });
