@@ -18,6 +18,7 @@ import { isWebAction, runWebAction } from "../web/actions.js";
 import { metricsText } from "../web/metrics.js";
 import { type StatusRow, statusPage, tailPage } from "../web/status-page.js";
 import { Control } from "./control.js";
+import type { ProcessRunner } from "./process-runner.js";
 
 /** The largest form body read. */
 const MAX_FORM_BYTES = 64 * 1024;
@@ -64,18 +65,25 @@ export function webRoutes(options: WebRoutesOptions) {
   const call = (method: string, params: readonly XmlRpcValue[]) => registry.call(method, params, context);
   const identifier = () => control.supervisor.config.supervisord.identifier;
 
+  /** The health check's status, last answer and failures in a row; null without a check. */
+  const healthOf = (runner: ProcessRunner) => {
+    if (runner.config.healthcheck === null) return null;
+    const report = control.supervisor.health(runner);
+    return {
+      status: report?.status ?? "none",
+      detail: report?.last?.detail ?? "",
+      failures: report?.failures ?? 0,
+    };
+  };
+
   const rows = (): StatusRow[] =>
     control.targets().map(({ group, runner }) => {
       const info = control.info(group, runner);
-      const report = runner.config.healthcheck === null ? null : control.supervisor.health(runner);
       return {
         namespec: Control.namespec(group, runner),
         statename: info.statename,
         description: info.description,
-        health:
-          runner.config.healthcheck === null
-            ? null
-            : { status: report?.status ?? "none", detail: report?.last?.detail ?? "" },
+        health: healthOf(runner),
         running: RUNNING_STATES.has(runner.state),
       };
     });
@@ -176,7 +184,6 @@ export function webRoutes(options: WebRoutesOptions) {
         residentBytes: process.memoryUsage.rss(),
         processes: control.targets().map(({ group, runner }) => {
           const info = control.info(group, runner);
-          const report = runner.config.healthcheck === null ? null : control.supervisor.health(runner);
           return {
             group: info.group,
             name: info.name,
@@ -185,10 +192,7 @@ export function webRoutes(options: WebRoutesOptions) {
             start: info.start,
             exitstatus: info.exitstatus,
             spawns: runner.spawns,
-            health:
-              runner.config.healthcheck === null
-                ? null
-                : { status: report?.status ?? "none", failures: report?.failures ?? 0 },
+            health: healthOf(runner),
           };
         }),
       }),
