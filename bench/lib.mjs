@@ -76,7 +76,8 @@ export function readParams(env = process.env) {
     daemons: envList(env, "BENCH_DAEMONS"),
     keep: env.BENCH_KEEP === "1",
     keepFds: env.BENCH_KEEP_FDS === "1",
-    out: env.BENCH_OUT ?? (quick ? "" : "docs/benchmarks.md"),
+    // docs/benchmarks.md holds full runs only: a quick run or a subset prints, unless BENCH_OUT says
+    out: env.BENCH_OUT ?? (quick || env.BENCH_ONLY || env.BENCH_DAEMONS ? "" : "docs/benchmarks.md"),
   };
 }
 

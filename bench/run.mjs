@@ -223,7 +223,7 @@ BENCH_ONLY=respawn,logs BENCH_DAEMONS=stewardd npm run bench
 | \`BENCH_EVENTS_TIMEOUT\` | 15 (5) | seconds each timed events window may last; a slower daemon gets the partial rate, marked |
 | \`BENCH_EVENTS_POOL\` | 4 (1) | listeners (\`numprocs\`) of the events scenario's pool run; 1 or 0: no pool run |
 | \`BENCH_TIMEOUT_MS\` | 60000 | give up waiting for any one thing |
-| \`BENCH_OUT\` | docs/benchmarks.md (none) | markdown output, relative to the repo; empty: none |
+| \`BENCH_OUT\` | docs/benchmarks.md (none with BENCH_QUICK, BENCH_ONLY or BENCH_DAEMONS) | markdown output, relative to the repo; empty: none |
 | \`BENCH_KEEP\` | unset | \`1\`: keep the temp dirs (configs, logs) |
 | \`BENCH_REV\` | unset | build and run stewardd from this git revision |
 | \`BENCH_RUNS\` | 3 (1) | runs of each start, stop and log measurement; medians are reported |
