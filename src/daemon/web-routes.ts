@@ -18,6 +18,7 @@ import { isWebAction, runWebAction } from "../web/actions.js";
 import { metricsText } from "../web/metrics.js";
 import { type StatusRow, statusPage, tailPage } from "../web/status-page.js";
 import { Control } from "./control.js";
+import { treeUsages } from "./proc-usage.js";
 import type { ProcessRunner } from "./process-runner.js";
 
 /** The largest form body read. */
@@ -76,17 +77,21 @@ export function webRoutes(options: WebRoutesOptions) {
     };
   };
 
-  const rows = (): StatusRow[] =>
-    control.targets().map(({ group, runner }) => {
+  const rows = (): StatusRow[] => {
+    const targets = control.targets();
+    const usages = treeUsages(targets.map(({ runner }) => runner.snapshot.pid));
+    return targets.map(({ group, runner }) => {
       const info = control.info(group, runner);
       return {
         namespec: Control.namespec(group, runner),
         statename: info.statename,
         description: info.description,
         health: healthOf(runner),
+        usage: usages.get(runner.snapshot.pid) ?? null,
         running: RUNNING_STATES.has(runner.state),
       };
     });
+  };
 
   const status = (response: ServerResponse, code: number, message: string | null, refresh: number | null) =>
     send(
@@ -172,7 +177,9 @@ export function webRoutes(options: WebRoutesOptions) {
     send(response, 200, "text/html; charset=utf-8", tailPage(namespec, text, identifier()));
   };
 
-  const metrics = (response: ServerResponse) =>
+  const metrics = (response: ServerResponse) => {
+    const targets = control.targets();
+    const usages = treeUsages(targets.map(({ runner }) => runner.snapshot.pid));
     send(
       response,
       200,
@@ -182,7 +189,7 @@ export function webRoutes(options: WebRoutesOptions) {
         identifier: identifier(),
         startTime: options.startTime,
         residentBytes: process.memoryUsage.rss(),
-        processes: control.targets().map(({ group, runner }) => {
+        processes: targets.map(({ group, runner }) => {
           const info = control.info(group, runner);
           return {
             group: info.group,
@@ -193,10 +200,12 @@ export function webRoutes(options: WebRoutesOptions) {
             exitstatus: info.exitstatus,
             spawns: runner.spawns,
             health: healthOf(runner),
+            usage: usages.get(runner.snapshot.pid) ?? null,
           };
         }),
       }),
     );
+  };
 
   return (request: IncomingMessage, response: ServerResponse, path: string): void => {
     const query = new URL(request.url ?? "/", "http://localhost").searchParams;

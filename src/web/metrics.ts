@@ -16,6 +16,14 @@ export interface MetricsProcess {
   readonly spawns: number;
   /** Without a `healthcheck`: null. */
   readonly health: { readonly status: string; readonly failures: number } | null;
+  /** The process and its descendants, while it runs; null otherwise. */
+  readonly usage: TreeUsage | null;
+}
+
+export interface TreeUsage {
+  readonly cpuSeconds: number;
+  readonly residentBytes: number;
+  readonly processes: number;
 }
 
 export interface MetricsView {
@@ -115,6 +123,28 @@ export function metricsText(view: MetricsView): string {
     "gauge",
     "For processes with a healthcheck: failed checks in a row.",
     checked.map((p) => [id(p), p.health!.failures] as const),
+  );
+  const running = view.processes.filter((p) => p.usage !== null);
+  family(
+    lines,
+    "steward_process_cpu_seconds_total",
+    "counter",
+    "CPU time of the running process and its descendants (user + system).",
+    running.map((p) => [id(p), Math.round(p.usage!.cpuSeconds * 100) / 100] as const),
+  );
+  family(
+    lines,
+    "steward_process_resident_memory_bytes",
+    "gauge",
+    "Resident memory of the running process and its descendants.",
+    running.map((p) => [id(p), p.usage!.residentBytes] as const),
+  );
+  family(
+    lines,
+    "steward_process_tree_processes",
+    "gauge",
+    "The running process and its descendants: how many there are.",
+    running.map((p) => [id(p), p.usage!.processes] as const),
   );
   return `${lines.join("\n")}\n`;
 }

@@ -4,6 +4,7 @@
  * so another site cannot make a visitor's browser stop or restart anything (pure).
  */
 import { escapeHtml, page } from "./html.js";
+import type { TreeUsage } from "./metrics.js";
 
 export interface StatusRow {
   readonly namespec: string;
@@ -11,6 +12,8 @@ export interface StatusRow {
   readonly description: string;
   /** The health check's status and last answer; null without a `healthcheck`. */
   readonly health: { readonly status: string; readonly detail: string } | null;
+  /** Memory and CPU of the process with its descendants, while it runs; null otherwise. */
+  readonly usage: TreeUsage | null;
   /** STARTING, RUNNING, BACKOFF: offer Stop and Restart; otherwise Start. */
   readonly running: boolean;
 }
@@ -38,6 +41,15 @@ function healthCell(health: StatusRow["health"]): string {
   return `<span class="${escapeHtml(health.status)}"${detail}>${escapeHtml(health.status)}</span>`;
 }
 
+/** `42.1 MiB, 9 processes, 1.2 s CPU`. */
+export function formatUsage(usage: TreeUsage | null): string {
+  if (usage === null) return "";
+  const mib = usage.residentBytes / (1024 * 1024);
+  const memory = mib >= 1024 ? `${(mib / 1024).toFixed(1)} GiB` : `${mib.toFixed(1)} MiB`;
+  const count = usage.processes === 1 ? "1 process" : `${usage.processes} processes`;
+  return `${memory}, ${count}, ${usage.cpuSeconds.toFixed(1)} s CPU`;
+}
+
 function row(r: StatusRow, token: string): string {
   const ns = encodeURIComponent(r.namespec);
   const actions = [
@@ -48,11 +60,15 @@ function row(r: StatusRow, token: string): string {
     `<a href="tail.html?processname=${ns}">Tail</a>`,
     `<a href="logtail/${ns}">Tail -f</a>`,
   ].join(" ");
-  return `<tr><td><span class="state ${escapeHtml(r.statename)}">${escapeHtml(r.statename)}</span></td><td>${escapeHtml(
-    r.description,
-  )}</td><td><a href="tail.html?processname=${ns}">${escapeHtml(r.namespec)}</a></td><td>${healthCell(
-    r.health,
-  )}</td><td>${actions}</td></tr>`;
+  const cells = [
+    `<span class="state ${escapeHtml(r.statename)}">${escapeHtml(r.statename)}</span>`,
+    escapeHtml(r.description),
+    `<a href="tail.html?processname=${ns}">${escapeHtml(r.namespec)}</a>`,
+    healthCell(r.health),
+    escapeHtml(formatUsage(r.usage)),
+    actions,
+  ];
+  return `<tr>${cells.map((c) => `<td>${c}</td>`).join("")}</tr>`;
 }
 
 export function statusPage(view: StatusView): string {
@@ -70,7 +86,7 @@ export function statusPage(view: StatusView): string {
   const table =
     view.rows.length === 0
       ? "<p>No programs are configured.</p>"
-      : `<table><thead><tr><th>State</th><th>Description</th><th>Name</th><th>Health</th><th>Action</th></tr></thead><tbody>
+      : `<table><thead><tr><th>State</th><th>Description</th><th>Name</th><th>Health</th><th>Memory, processes, CPU</th><th>Action</th></tr></thead><tbody>
 ${rows}
 </tbody></table>`;
   return page({

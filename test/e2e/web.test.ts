@@ -28,9 +28,13 @@ healthcheck=exec:true
 [program:idle]
 command=/bin/sleep 1000
 autostart=false
+[program:family]
+command=/bin/sh -c 'sleep 1000 & sleep 1000 & wait'
+startsecs=0
 `,
   );
   await d.waitFor(/success: web entered RUNNING state/);
+  await d.waitFor(/success: family entered RUNNING state/);
   const base = `http://127.0.0.1:${port}`;
   const get = (path: string, auth = true) =>
     fetch(base + path, { headers: auth ? { Authorization: AUTH } : {}, redirect: "manual" });
@@ -96,6 +100,20 @@ autostart=false
   assert.match(body, /^steward_process_spawns_total\{group="web",name="web"\} 1$/m);
   assert.match(body, /^steward_process_healthy\{group="web",name="web"\} 0$/m);
   assert.match(body, /^steward_resident_memory_bytes \d+$/m);
+  // the shell and its two sleeps, as one tree
+  let familyRow = "";
+  for (let i = 0; i < 100 && !/3 processes/.test(familyRow); i++) {
+    const page = await (await get("/")).text();
+    familyRow = /<tr>.*processname=family".*<\/tr>/.exec(page)?.[0] ?? "";
+    if (!/3 processes/.test(familyRow)) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  assert.match(familyRow, /<td>[\d.]+ MiB, 3 processes, [\d.]+ s CPU<\/td>/);
+  assert.match(body, /^steward_process_tree_processes\{group="idle",name="idle"\} 1$/m);
+  assert.match(body, /^steward_process_resident_memory_bytes\{group="idle",name="idle"\} [1-9]\d*$/m);
+  assert.match(body, /^steward_process_cpu_seconds_total\{group="idle",name="idle"\} [\d.]+$/m);
+  assert.doesNotMatch(body, /^steward_process_tree_processes\{group="web"/m, "web is stopped");
+  const family = await (await get("/metrics")).text();
+  assert.match(family, /^steward_process_tree_processes\{group="family",name="family"\} 3$/m);
 
   assert.equal(await (await get("/ok.html")).text(), "OK");
   assert.equal((await get("/nothing-here")).status, 404);

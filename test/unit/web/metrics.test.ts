@@ -11,6 +11,7 @@ const proc = (over: Partial<MetricsProcess> = {}): MetricsProcess => ({
   exitstatus: 0,
   spawns: 3,
   health: null,
+  usage: null,
   ...over,
 });
 
@@ -75,4 +76,17 @@ test("label values are escaped", () => {
   const body = text([proc({ group: 'a"b\\c', name: "n\nm" })]);
   assert.match(body, /steward_process_up\{group="a\\"b\\\\c",name="n\\nm"\} 1/);
   assert.equal(body.split("\n").filter((l) => l.startsWith("steward_process_up")).length, 1);
+});
+
+test("CPU, memory and process count of each running tree; none for a process that is not running", () => {
+  const s = samples(
+    text([
+      proc({ usage: { cpuSeconds: 1.234, residentBytes: 4096000, processes: 9 } }),
+      proc({ group: "off", name: "off", statename: "STOPPED", pid: 0 }),
+    ]),
+  );
+  assert.equal(s.get('steward_process_cpu_seconds_total{group="web",name="web"}'), 1.23);
+  assert.equal(s.get('steward_process_resident_memory_bytes{group="web",name="web"}'), 4096000);
+  assert.equal(s.get('steward_process_tree_processes{group="web",name="web"}'), 9);
+  assert.equal(s.get('steward_process_tree_processes{group="off",name="off"}'), undefined);
 });

@@ -2,13 +2,14 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ctime } from "../../../src/web/ctime.js";
 import { escapeHtml } from "../../../src/web/html.js";
-import { type StatusRow, statusPage, tailPage } from "../../../src/web/status-page.js";
+import { formatUsage, type StatusRow, statusPage, tailPage } from "../../../src/web/status-page.js";
 
 const row = (over: Partial<StatusRow> = {}): StatusRow => ({
   namespec: "web",
   statename: "RUNNING",
   description: "pid 42, uptime 0:01:00",
   health: null,
+  usage: null,
   running: true,
   ...over,
 });
@@ -83,4 +84,20 @@ test("the tail page escapes the log and reloads", () => {
   const html = tailPage("web", "line <1>\n", "bk");
   assert.match(html, /<pre>line &lt;1&gt;\n<\/pre>/);
   assert.match(html, /http-equiv="refresh" content="5"/);
+});
+
+test("memory, processes and CPU of a running tree, in words", () => {
+  assert.equal(formatUsage(null), "");
+  assert.equal(
+    formatUsage({ residentBytes: 44_145_050, processes: 9, cpuSeconds: 1.25 }),
+    "42.1 MiB, 9 processes, 1.3 s CPU",
+  );
+  assert.equal(
+    formatUsage({ residentBytes: 3 * 1024 ** 3, processes: 1, cpuSeconds: 0 }),
+    "3.0 GiB, 1 process, 0.0 s CPU",
+  );
+  assert.match(
+    view([row({ usage: { residentBytes: 1048576, processes: 2, cpuSeconds: 0.5 } })]),
+    /<td>1\.0 MiB, 2 processes, 0\.5 s CPU<\/td>/,
+  );
 });
