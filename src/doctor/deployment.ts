@@ -555,20 +555,23 @@ function describeProgram(
     for (const written of optionValues(argv, CONFIG_OPTIONS, null)) nameFile("config", written);
   }
 
-  // Health checks on this machine: the program will listen there.
-  const hc = p.healthcheck ? probeAddress(p.healthcheck) : null;
-  if (hc && isLocalHost(hc.host)) {
-    binds.push({ ...hc, program, where: places.option(p.section, "healthcheck"), source: "healthcheck" });
-  }
-  for (const spec of p.wait_for) {
-    const a = probeAddress(spec);
-    if (a)
-      needs.push({
-        ...a,
-        program,
-        where: places.option(p.section, "wait_for"),
-        what: `wait_for ${spec.text}`,
-      });
+  // Health checks on this machine: the program will listen there. Each process of a numprocs
+  // program has its own (`%(process_num)d` in the check gives each its port).
+  for (const each of procs) {
+    const hc = each.healthcheck ? probeAddress(each.healthcheck) : null;
+    if (hc && isLocalHost(hc.host)) {
+      binds.push({ ...hc, program, where: places.option(p.section, "healthcheck"), source: "healthcheck" });
+    }
+    for (const spec of each.wait_for) {
+      const a = probeAddress(spec);
+      if (a)
+        needs.push({
+          ...a,
+          program,
+          where: places.option(p.section, "wait_for"),
+          what: `wait_for ${spec.text}`,
+        });
+    }
   }
   const ownPorts = new Set(binds.map((b) => b.port));
   for (const e of envEndpoints(state.env, program)) {

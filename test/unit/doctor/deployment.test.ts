@@ -148,6 +148,16 @@ describe("the BK-LOG API behind its bash -c wrapper", () => {
     );
     assert.deepEqual(y?.binds, []);
   });
+
+  test("numprocs: each process's health check port is a bind", () => {
+    const conf = `[supervisord]\n[program:web]\ncommand=/bin/sh -c "exec sleep 1000"\nnumprocs=3\nprocess_name=%(program_name)s_%(process_num)d\nhealthcheck=tcp://127.0.0.1:91%(process_num)02d\n`;
+    const [web] = build(conf).d.programs;
+    assert.deepEqual(web?.processes, ["web:web_0", "web:web_1", "web:web_2"]);
+    assert.deepEqual(
+      web?.binds.map((b) => b.port),
+      [9100, 9101, 9102],
+    );
+  });
 });
 
 describe("grafana-server", () => {
