@@ -15,6 +15,7 @@ import {
 import { createAutoLog } from "../logs/auto-log.js";
 import type { MainLog } from "../logs/main-log.js";
 import { UnixSyslog } from "../logs/syslog.js";
+import { childEnvironment } from "../process/child-environment.js";
 import type { Transition } from "../process/machine.js";
 import { planUser, systemUsers } from "../process/spawn-user.js";
 import { type ProcessStateName, STOPPED_STATES, type SupervisorStateName } from "../process/states.js";
@@ -91,7 +92,7 @@ export class Supervisor {
     const runners = group.processes.map((p, i) => {
       let runner: ProcessRunner | null = null;
       const self = () => runner!;
-      const health = p.healthcheck ? this.#healthMonitor(p, self) : null;
+      const health = p.healthcheck ? this.#healthMonitor(p, group.name, self) : null;
       const gate = p.depends_on.length > 0 || p.wait_for.length > 0 ? this.#startGate(p, self) : null;
       runner = new ProcessRunner(p, this.#logPaths(group, i), {
         spawner: this.#deps.spawner,
@@ -120,8 +121,13 @@ export class Supervisor {
     return { config: group, runners, pool };
   }
 
-  #healthMonitor(p: ProcessConfig, runner: () => ProcessRunner): HealthMonitor {
-    const env = { ...Object.fromEntries(this.#deps.env), ...p.environment };
+  #healthMonitor(p: ProcessConfig, groupName: string, runner: () => ProcessRunner): HealthMonitor {
+    // an exec check gets the program's environment, SUPERVISOR_* included
+    const env = childEnvironment({
+      daemonEnvironment: Object.fromEntries(this.#deps.env),
+      process: { ...p, group_name: groupName },
+      defaultServerurl: this.#config.serverurl,
+    });
     let previous = "none";
     return new HealthMonitor({
       config: p,

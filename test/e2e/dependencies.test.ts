@@ -217,7 +217,7 @@ test("backoff=exponential doubles the delay up to backoff_max; startretries=infi
   assert.ok(!d.lines.some((l) => /gave up: flaky/.test(l)));
 });
 
-test("an exec health check runs as the program's user=, with that user's groups", async (t) => {
+test("an exec health check runs as the program's user=, with that user's groups and the program's environment", async (t) => {
   assert.ok(
     process.getuid?.() === 0,
     "user= switching needs root: this project's machines and CI run as root",
@@ -225,7 +225,7 @@ test("an exec health check runs as the program's user=, with that user's groups"
   const d = startDaemon(
     t,
     `[program:svc]\ncommand=/bin/sleep 100\nuser=nobody\nstartsecs=0\nhealthcheck_start_interval=1\n` +
-      `healthcheck=exec:test "$(id -u)" = "$(id -u nobody)" && test "$(id -G)" = "$(id -G nobody)" || { echo "ran as $(id)" >&2; exit 1; }\n`,
+      `healthcheck=exec:test "$(id -u)" = "$(id -u nobody)" && test "$(id -G)" = "$(id -G nobody)" && test "$SUPERVISOR_PROCESS_NAME" = svc || { echo "ran as $(id) for $SUPERVISOR_PROCESS_NAME" >&2; exit 1; }\n`,
   );
   await d.waitFor(/svc: health check passed \(exit status 0\)/);
   assert.ok(!d.lines.some((l) => l.includes("ran as")), d.lines.join("\n"));
