@@ -8,6 +8,8 @@ export interface ChildHandle {
   readonly stdout: Readable | null;
   readonly stderr: Readable | null;
   readonly stdin: Writable | null;
+  /** The environment it was started with, when the spawner tells (exec health checks reuse it). */
+  readonly env?: Readonly<Record<string, string>>;
   /** Called once when the child is reaped (not when its pipes close). */
   onExit(listener: (status: WaitStatus) => void): void;
   /**

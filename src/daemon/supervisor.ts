@@ -136,7 +136,9 @@ export class Supervisor {
         const plan = probe.kind === "exec" ? planUser(p.user, process.getuid?.() ?? 0, systemUsers()) : null;
         if (plan?.kind === "fail") return Promise.resolve({ ok: false, detail: plan.message });
         const user = plan?.kind === "switch" ? { uid: plan.uid, gid: plan.gid } : null;
-        return runProbe(probe, { timeoutMs, signal, env, cwd: p.directory, user });
+        // the running child's own environment (environment_file's variables included) when known
+        const childEnv = runner().child?.env ?? env;
+        return runProbe(probe, { timeoutMs, signal, env: childEnv, cwd: p.directory, user });
       },
       state: () => runner().state,
       healthy: () => runner().dispatch({ kind: "healthy" }),

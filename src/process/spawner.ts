@@ -69,6 +69,8 @@ export interface SpawnedChild {
   /** Null with `redirect_stderr`. */
   readonly stderr: Readable | null;
   readonly mode: LaunchMode;
+  /** The environment it was started with (environment_file's variables included); set by `spawn`. */
+  readonly env?: Readonly<Record<string, string>>;
   /** Called once when the child is reaped (at once if it already was), not when its pipes close. */
   onExit(callback: (status: WaitStatus) => void): void;
   /**
@@ -161,7 +163,7 @@ export class NodeSpawner implements Spawner {
       daemonEnvironment,
       files: this.#files,
     });
-    return this.start({
+    const child = this.start({
       name: config.name,
       filename,
       argv,
@@ -171,6 +173,7 @@ export class NodeSpawner implements Spawner {
       user: config.user,
       redirectStderr: config.redirect_stderr,
     });
+    return { ...child, env };
   }
 
   kill(pid: number, signal: number, group: boolean): "sent" | "gone" {

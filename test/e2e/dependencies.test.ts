@@ -176,7 +176,7 @@ test("liveness: failing checks restart a RUNNING program; readiness failure is a
   );
 });
 
-test("environment_file: a real shell script's variables reach the program", async (t) => {
+test("environment_file: a real shell script's variables reach the program and its exec health check", async (t) => {
   const { dir } = writeDaemonConfig("");
   writeFileSync(
     join(dir, "environ.sh"),
@@ -186,8 +186,11 @@ test("environment_file: a real shell script's variables reach the program", asyn
     t,
     `[program:show]\ncommand=/bin/sh -c 'echo "$APP_HOME|$GREETING"; exec sleep 100'\ndirectory=${dir}\n` +
       `environment_file=environ.sh\nstartsecs=0\nstdout_logfile=${dir}/show.log\n` +
+      // an exec health check sees the same variables as the program
+      `healthcheck=exec:test "$APP_HOME" = "${dir}/app"\nhealthcheck_start_interval=1\n` +
       `[program:broken]\ncommand=/bin/true\nenvironment_file=${dir}/missing.sh\nstartretries=0\n`,
   );
+  await d.waitFor(/show: health check passed \(exit status 0\)/);
   await d.waitFor(/success: show entered RUNNING state/);
   await d.waitFor(/gave up: broken entered FATAL state/);
   assert.match(d.lines.join("\n"), /spawnerr: environment_file \S+missing\.sh: .*No such file or directory/);
