@@ -101,6 +101,7 @@ daemon.stdout.on("data", (chunk) => {
       `    ${ctl} status`,
       `    ${ctl} deps`,
       `    ${ctl} health`,
+      `    ${ctl} usage`,
       `    node ${near(join(BIN, "steward.js"))} doctor -c ${shown}`,
       "  Ctrl-C stops everything.",
       "",

@@ -147,6 +147,31 @@ export function toDependencyRecords(value: XmlRpcValue): DependencyRecord[] {
   }));
 }
 
+export interface UsageRecord {
+  readonly name: string;
+  readonly group: string;
+  readonly statename: string;
+  readonly pid: number;
+  /** The process and its descendants; 0 when it is not running. */
+  readonly processes: number;
+  readonly rss_kb: number;
+  readonly cpu_seconds: number;
+  readonly raw: Struct;
+}
+
+export function toUsageRecords(value: XmlRpcValue): UsageRecord[] {
+  return structs(value).map((s) => ({
+    name: str(s, "name"),
+    group: str(s, "group"),
+    statename: str(s, "statename"),
+    pid: num(s, "pid"),
+    processes: num(s, "processes"),
+    rss_kb: num(s, "rss_kb"),
+    cpu_seconds: num(s, "cpu_seconds"),
+    raw: s,
+  }));
+}
+
 export function toHealthRecords(value: XmlRpcValue): HealthRecord[] {
   return structs(value).map((s) => ({
     name: str(s, "name"),

@@ -7,7 +7,7 @@ import { pid } from "./commands/pid.js";
 import { clear, signal } from "./commands/signal-clear.js";
 import { restart, start, stop } from "./commands/start-stop.js";
 import { status } from "./commands/status.js";
-import { deps, health } from "./commands/steward.js";
+import { deps, health, usage } from "./commands/steward.js";
 import { maintail, tail } from "./commands/tail.js";
 import { wait } from "./commands/wait.js";
 import { columnize } from "./output.js";
@@ -64,6 +64,7 @@ const ALL: readonly Command[] = [
   stop,
   tail,
   update,
+  usage,
   version,
   wait,
 ];

@@ -3,7 +3,7 @@
  * per health-checked process, aligned as `status` aligns its table. Pure.
  */
 import { makeNamespec, parseNamespec } from "../process/namespec.js";
-import type { DependencyRecord, HealthRecord } from "./records.js";
+import type { DependencyRecord, HealthRecord, UsageRecord } from "./records.js";
 
 const ljust = (s: string, width: number) => (s.length >= width ? s : s + " ".repeat(width - s.length));
 
@@ -139,4 +139,42 @@ export function formatHealthLines(records: readonly HealthRecord[], nowMs: numbe
     (r, i) =>
       `${ljust(names[i]!, width)}${ljust(r.statename, 10)}${ljust(r.status, 11)}${ljust(r.healthcheck, checkWidth)}${formatLastCheck(r, nowMs)}`,
   );
+}
+
+/** `42.1M`, `1.5G`, `512K`: a size in kB, short. */
+export function formatKilobytes(kb: number): string {
+  if (kb >= 1024 * 1024) return `${(kb / (1024 * 1024)).toFixed(1)}G`;
+  if (kb >= 1024) return `${(kb / 1024).toFixed(1)}M`;
+  return `${kb}K`;
+}
+
+/** `0:01:02.5`-style CPU time: h:mm:ss.s. */
+export function formatCpu(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const sec = (seconds % 60).toFixed(1).padStart(4, "0");
+  return `${h}:${String(m).padStart(2, "0")}:${sec}`;
+}
+
+/** `usage`: a header, then per process its state, pid, tree size, memory and CPU (blank when not running). */
+export function formatUsageLines(records: readonly UsageRecord[]): string[] {
+  const names = records.map((r) => makeNamespec(r.group, r.name));
+  const width = Math.max(30, ...names.map((n) => n.length)) + 3;
+  const row = (name: string, state: string, pid: string, procs: string, mem: string, cpu: string) =>
+    `${ljust(name, width)}${ljust(state, 10)}${pid.padStart(8)}${procs.padStart(7)}${mem.padStart(9)}${cpu.padStart(12)}`;
+  return [
+    row("NAME", "STATE", "PID", "PROCS", "MEMORY", "CPU"),
+    ...records.map((r, i) =>
+      r.processes === 0
+        ? row(names[i]!, r.statename, "", "", "", "").trimEnd()
+        : row(
+            names[i]!,
+            r.statename,
+            String(r.pid),
+            String(r.processes),
+            formatKilobytes(r.rss_kb),
+            formatCpu(r.cpu_seconds),
+          ),
+    ),
+  ];
 }

@@ -7,6 +7,7 @@ import type { RpcMethod, RpcParam, SignatureType } from "../rpc/registry.js";
 import type { XmlRpcValue } from "../rpc/values.js";
 import { STEWARD_VERSION } from "../version.js";
 import type { Control } from "./control.js";
+import { treeUsages } from "./proc-usage.js";
 import { conditionHolds } from "./start-gate.js";
 
 function method(
@@ -78,6 +79,28 @@ export function stewardMethods(control: Control): RpcMethod[] {
               unhealthy_action: runner.config.unhealthy_action,
             };
           }),
+    ),
+    method(
+      "getUsage",
+      [],
+      "array",
+      "Return, for each process, its state and pid and, while it runs, the size of its process tree (it and its descendants), their resident memory in kB and their CPU seconds.",
+      () => {
+        const targets = all();
+        const usages = treeUsages(targets.map(({ runner }) => runner.snapshot.pid));
+        return targets.map(({ group, runner }) => {
+          const usage = usages.get(runner.snapshot.pid);
+          return {
+            name: runner.name,
+            group: group.config.name,
+            statename: runner.state,
+            pid: runner.snapshot.pid,
+            processes: usage?.processes ?? 0,
+            rss_kb: usage ? Math.round(usage.residentBytes / 1024) : 0,
+            cpu_seconds: usage ? Math.round(usage.cpuSeconds * 100) / 100 : 0,
+          };
+        });
+      },
     ),
   ];
 }

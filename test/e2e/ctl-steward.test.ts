@@ -1,5 +1,5 @@
 /**
- * stewardctl's Steward-only `deps` and `health` against the real stewardd running an HTTP server
+ * stewardctl's Steward-only `deps`, `health` and `usage` against the real stewardd running an HTTP server
  * (test/fixtures/servers/slow-server.mjs, started when the test says so) that a dashboard depends on,
  * and against Debian's supervisord, which has no steward.* methods. Waits follow the daemon's log
  * lines.
@@ -151,7 +151,7 @@ test("deps and health follow a dashboard waiting for a healthy API, then an API 
   assert.equal(await d.stop(), 0);
 });
 
-test("against Debian's supervisord, deps and health say the server is not stewardd", async (t) => {
+test("against Debian's supervisord, deps, health and usage say the server is not stewardd", async (t) => {
   const d = startDaemon(t, `${CONTROL}[program:sleeper]\ncommand=/bin/sleep 100\nstartsecs=0\n`, {
     program: "supervisord",
   });
@@ -161,11 +161,37 @@ test("against Debian's supervisord, deps and health say the server is not stewar
   assert.deepEqual({ status: deps.status, out: deps.out }, { status: 3, out: message });
   const health = await stewardctl(d.conf, "health", "sleeper");
   assert.deepEqual({ status: health.status, out: health.out }, { status: 4, out: message });
+  const usage = await stewardctl(d.conf, "usage");
+  assert.deepEqual({ status: usage.status, out: usage.out }, { status: 3, out: message });
   const json = await stewardctl(d.conf, "--json", "health");
   assert.equal(json.status, 4);
   assert.deepEqual(JSON.parse(json.out), [{ error: message.trim() }]);
   // The ordinary commands still work against it.
   const status = await stewardctl(d.conf, "status");
   assert.match(status.out, /^sleeper +(STARTING|RUNNING)/);
+  await d.stop();
+});
+
+test("usage: a running program's tree (a shell and its two sleeps) with memory and CPU; a stopped one has none", async (t) => {
+  const d = startDaemon(
+    t,
+    `${CONTROL}[program:family]\ncommand=/bin/sh -c 'sleep 100 & sleep 100 & wait'\nstartsecs=0\n` +
+      "[program:off]\ncommand=/bin/sleep 100\nautostart=false\n",
+  );
+  await d.waitFor(/success: family entered RUNNING state/);
+  let run: Run = { status: null, out: "", err: "" };
+  // the shell forks its sleeps right after its spawn: ask until both are there (bounded)
+  for (let i = 0; i < 50 && !/family\s+RUNNING\s+\d+\s+3\s/.test(run.out); i++)
+    run = await stewardctl(d.conf, "usage");
+  assert.equal(run.status, 0, run.err);
+  const lines = run.out.trimEnd().split("\n");
+  assert.match(lines[0]!, /^NAME\s+STATE\s+PID\s+PROCS\s+MEMORY\s+CPU$/);
+  assert.match(lines[1]!, /^family\s+RUNNING\s+\d+\s+3\s+\d+\.\dM\s+\d+:\d\d:\d\d\.\d$/);
+  assert.equal(lines[2], "off                              STOPPED");
+  const json = await stewardctl(d.conf, "--json", "usage", "family");
+  const [record] = JSON.parse(json.out);
+  assert.equal(record.namespec, "family");
+  assert.equal(record.processes, 3);
+  assert.ok(record.rss_kb > 0);
   await d.stop();
 });

@@ -1,6 +1,7 @@
 /**
  * Steward only: `deps [name|g:*|all ...]` shows the dependency graph (`steward.getDependencies`),
- * `health [name|g:*|all ...]` the health checks (`steward.getHealth`). Against a plain supervisord,
+ * `health [name|g:*|all ...]` the health checks (`steward.getHealth`), `usage [name|g:*|all ...]`
+ * each process tree's size, memory and CPU (`steward.getUsage`). Against a plain supervisord,
  * which has no `steward.*` methods, both say so: `deps` exits 3 (LSB "unimplemented feature", as
  * upcheck for a server without the supervisor namespace), `health` exits 4 (LSB status "unknown",
  * as `status` when it cannot tell), so that 3 keeps meaning "not healthy" for `health`.
@@ -9,9 +10,14 @@ import { makeNamespec } from "../../process/namespec.js";
 import { Faults, RpcFault } from "../../rpc/faults.js";
 import type { XmlRpcValue } from "../../rpc/values.js";
 import { ExitCodes, StatusExitCodes } from "../exit-codes.js";
-import { toDependencyRecords, toHealthRecords, toJson, toProcessInfos } from "../records.js";
+import { toDependencyRecords, toHealthRecords, toJson, toProcessInfos, toUsageRecords } from "../records.js";
 import type { CtlSession } from "../session.js";
-import { formatDependencyTree, formatHealthLines, NOT_STEWARDD } from "../steward-output.js";
+import {
+  formatDependencyTree,
+  formatHealthLines,
+  formatUsageLines,
+  NOT_STEWARDD,
+} from "../steward-output.js";
 import { upcheck } from "../upcheck.js";
 import { type Command, splitArgs } from "./command.js";
 import { selectInfos } from "./status.js";
@@ -117,5 +123,33 @@ export const health: Command = {
       s.result(lines[i]!, jsonRecord(r));
     });
     if (infos.some((r) => r.status !== "healthy")) s.exitStatus = StatusExitCodes.NOT_RUNNING;
+  },
+};
+
+export const usage: Command = {
+  name: "usage",
+  completes: "processes",
+  json: true,
+  help: [
+    "usage\t\t\tShow each process's state and pid and, while it runs, its",
+    "\t\t\tprocess tree (it and its descendants): how many processes,",
+    "\t\t\ttheir resident memory and their CPU time",
+    "usage <name>\t\tShow the usage of a single process",
+    "usage <gname>:*\t\tShow the usage of the processes in a group",
+    "usage --json [...]\tPrint the steward.getUsage records as JSON",
+    "\t\t\tExit 2 for an unknown name, 3 when the server is not stewardd",
+  ],
+  async run(s, arg) {
+    if (!(await upcheck(s))) return;
+    const answer = await callSteward(s, "steward.getUsage");
+    if (answer === null) {
+      s.exitStatus = ExitCodes.UNIMPLEMENTED_FEATURE;
+      return;
+    }
+    const { infos, errors } = selectInfos(toUsageRecords(answer), splitArgs(arg).words);
+    for (const e of errors) errorResult(s, e);
+    if (errors.length > 0) s.exitStatus = ExitCodes.INVALID_ARGS;
+    if (s.json) for (const r of infos) s.result("", jsonRecord(r));
+    else if (infos.length > 0) for (const line of formatUsageLines(infos)) s.out(line);
   },
 };

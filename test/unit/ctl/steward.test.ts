@@ -3,14 +3,22 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { complete } from "../../../src/ctl/completion.js";
 import { runLine } from "../../../src/ctl/dispatch.js";
-import { type DependencyRecord, type HealthRecord, toDependencyRecords } from "../../../src/ctl/records.js";
+import {
+  type DependencyRecord,
+  type HealthRecord,
+  toDependencyRecords,
+  toUsageRecords,
+} from "../../../src/ctl/records.js";
 import { COMMANDS, VOCABULARY } from "../../../src/ctl/registry.js";
 import {
   displayName,
   formatAgo,
+  formatCpu,
   formatDependencyTree,
   formatHealthLines,
+  formatKilobytes,
   formatLastCheck,
+  formatUsageLines,
   waitForProgress,
 } from "../../../src/ctl/steward-output.js";
 import { fakeSession as fakeCtlSession, type Handler } from "../../helpers/ctl-session.js";
@@ -297,4 +305,58 @@ test("help and completion know deps and health", async () => {
   assert.deepEqual(complete("he", VOCABULARY, COMMANDS, procs), ["help ", "health "]);
   assert.deepEqual(complete("deps ", VOCABULARY, COMMANDS, procs), ["api ", "web:w1 ", "web:* "]);
   assert.deepEqual(complete("health w", VOCABULARY, COMMANDS, procs), ["web:w1 ", "web:* "]);
+});
+
+const USAGE = () => [
+  {
+    name: "api",
+    group: "api",
+    statename: "RUNNING",
+    pid: 42,
+    processes: 9,
+    rss_kb: 215040,
+    cpu_seconds: 75.25,
+  },
+  { name: "w1", group: "web", statename: "STOPPED", pid: 0, processes: 0, rss_kb: 0, cpu_seconds: 0 },
+];
+
+test("usage: sizes and CPU time in short words; a stopped process has none", () => {
+  assert.equal(formatKilobytes(512), "512K");
+  assert.equal(formatKilobytes(215040), "210.0M");
+  assert.equal(formatKilobytes(3 * 1024 * 1024), "3.0G");
+  assert.equal(formatCpu(75.25), "0:01:15.3");
+  assert.equal(formatCpu(3 * 3600 + 5), "3:00:05.0");
+  assert.deepEqual(formatUsageLines(toUsageRecords(USAGE())), [
+    "NAME                             STATE          PID  PROCS   MEMORY         CPU",
+    "api                              RUNNING         42      9   210.0M   0:01:15.3",
+    "web:w1                           STOPPED",
+  ]);
+});
+
+test("usage against a fake stewardd: names, errors, --json; against supervisord: exit 3", async () => {
+  const f = fakeSession({ "steward.getUsage": USAGE });
+  await runLine(f.s, "usage web:* nope");
+  assert.equal(
+    f.out(),
+    "nope: ERROR (no such process)\nNAME                             STATE          PID  PROCS   MEMORY         CPU\nweb:w1                           STOPPED\n",
+  );
+  assert.equal(f.s.exitStatus, 2);
+  const j = fakeSession({ "steward.getUsage": USAGE }, true);
+  await runLine(j.s, "usage api");
+  assert.deepEqual(JSON.parse(j.out()), [
+    {
+      namespec: "api",
+      name: "api",
+      group: "api",
+      statename: "RUNNING",
+      pid: 42,
+      processes: 9,
+      rss_kb: 215040,
+      cpu_seconds: 75.25,
+    },
+  ]);
+  const plain = fakeSession({ "supervisor.getAllProcessInfo": PROCS });
+  await runLine(plain.s, "usage");
+  assert.equal(plain.out(), "this server is not stewardd: it has no steward.* methods\n");
+  assert.equal(plain.s.exitStatus, 3);
 });
