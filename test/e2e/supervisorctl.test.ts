@@ -121,7 +121,7 @@ describe("stock supervisorctl against stewardd", () => {
     );
     assert.deepEqual(
       listed.filter((m) => m.startsWith("steward.")),
-      ["steward.getDependencies", "steward.getHealth", "steward.getVersion"],
+      ["steward.getDependencies", "steward.getHealth", "steward.getUsage", "steward.getVersion"],
     );
     for (const [name, signature] of Object.entries(wire.signatures)) {
       assert.deepEqual(await client.call("system.methodSignature", [name]), signature, name);
