@@ -343,18 +343,8 @@ test("usage against a fake stewardd: names, errors, --json; against supervisord:
   assert.equal(f.s.exitStatus, 2);
   const j = fakeSession({ "steward.getUsage": USAGE }, true);
   await runLine(j.s, "usage api");
-  assert.deepEqual(JSON.parse(j.out()), [
-    {
-      namespec: "api",
-      name: "api",
-      group: "api",
-      statename: "RUNNING",
-      pid: 42,
-      processes: 9,
-      rss_kb: 215040,
-      cpu_seconds: 75.25,
-    },
-  ]);
+  // the namespec, then every field the server sent
+  assert.deepEqual(JSON.parse(j.out()), [{ namespec: "api", ...USAGE()[0] }]);
   const plain = fakeSession({ "supervisor.getAllProcessInfo": PROCS });
   await runLine(plain.s, "usage");
   assert.equal(plain.out(), "this server is not stewardd: it has no steward.* methods\n");
