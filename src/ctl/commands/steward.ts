@@ -49,6 +49,33 @@ async function callSteward(s: CtlSession, method: string): Promise<XmlRpcValue |
   }
 }
 
+/**
+ * `deps` and `usage`: the records of a `steward.*` method, narrowed to the names given (errors for the
+ * unknown ones, exit 2), as JSON records or as `format`'s lines; exit 3 when the server is not stewardd.
+ */
+async function listSteward<
+  R extends { group: string; name: string; raw: { readonly [key: string]: XmlRpcValue } },
+>(
+  s: CtlSession,
+  arg: string,
+  method: string,
+  toRecords: (value: XmlRpcValue) => R[],
+  format: (shown: R[], all: R[]) => string[],
+): Promise<void> {
+  if (!(await upcheck(s))) return;
+  const answer = await callSteward(s, method);
+  if (answer === null) {
+    s.exitStatus = ExitCodes.UNIMPLEMENTED_FEATURE;
+    return;
+  }
+  const all = toRecords(answer);
+  const { infos, errors } = selectInfos(all, splitArgs(arg).words);
+  for (const e of errors) errorResult(s, e);
+  if (errors.length > 0) s.exitStatus = ExitCodes.INVALID_ARGS;
+  if (s.json) for (const r of infos) s.result("", jsonRecord(r));
+  else for (const line of format(infos, all)) s.out(line);
+}
+
 export const deps: Command = {
   name: "deps",
   completes: "processes",
@@ -62,20 +89,10 @@ export const deps: Command = {
     "deps --json [...]\tPrint the steward.getDependencies records as JSON",
     "\t\t\tExit 2 for an unknown name, 3 when the server is not stewardd",
   ],
-  async run(s, arg) {
-    if (!(await upcheck(s))) return;
-    const answer = await callSteward(s, "steward.getDependencies");
-    if (answer === null) {
-      s.exitStatus = ExitCodes.UNIMPLEMENTED_FEATURE;
-      return;
-    }
-    const all = toDependencyRecords(answer);
-    const { infos, errors } = selectInfos(all, splitArgs(arg).words);
-    for (const e of errors) errorResult(s, e);
-    if (errors.length > 0) s.exitStatus = ExitCodes.INVALID_ARGS;
-    if (s.json) for (const r of infos) s.result("", jsonRecord(r));
-    else for (const line of formatDependencyTree(infos, all)) s.out(line);
-  },
+  run: (s, arg) =>
+    listSteward(s, arg, "steward.getDependencies", toDependencyRecords, (infos, all) =>
+      formatDependencyTree(infos, all),
+    ),
 };
 
 export const health: Command = {
@@ -139,17 +156,8 @@ export const usage: Command = {
     "usage --json [...]\tPrint the steward.getUsage records as JSON",
     "\t\t\tExit 2 for an unknown name, 3 when the server is not stewardd",
   ],
-  async run(s, arg) {
-    if (!(await upcheck(s))) return;
-    const answer = await callSteward(s, "steward.getUsage");
-    if (answer === null) {
-      s.exitStatus = ExitCodes.UNIMPLEMENTED_FEATURE;
-      return;
-    }
-    const { infos, errors } = selectInfos(toUsageRecords(answer), splitArgs(arg).words);
-    for (const e of errors) errorResult(s, e);
-    if (errors.length > 0) s.exitStatus = ExitCodes.INVALID_ARGS;
-    if (s.json) for (const r of infos) s.result("", jsonRecord(r));
-    else if (infos.length > 0) for (const line of formatUsageLines(infos)) s.out(line);
-  },
+  run: (s, arg) =>
+    listSteward(s, arg, "steward.getUsage", toUsageRecords, (infos) =>
+      infos.length > 0 ? formatUsageLines(infos) : [],
+    ),
 };
